@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Resume.Actors.Hosting;
+using Resume.Actors.Requests;
+using Resume.Apps;
+using Resume.Transport.Connection;
+using Resume.Transport.Http;
+using Resume.Transport.Sockets;
+
+namespace Resume.Actors.Server;
+
+/// <summary>
+/// One TCP connection: runs its stream (socket read → parse → <see cref="ConnectionStage"/> →
+/// render → socket write) and a <see cref="RequestActor"/> child per request in flight. When the
+/// stream ends it stops, and with it every request still running (their iterators are disposed and
+/// their Aborted tokens fire if the client went away).
+/// </summary>
+public sealed class ConnectionActor : ActorBase
+{
+    public static readonly Props Props = Props.Create<ConnectionActor>();
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, IActorRef> _inFlight = new();
+    private Start _start = null!;
+    private IPEndPoint? _local;
+    private IPEndPoint? _remote;
+    private IActorRef? _stage;
+    private bool _draining;
+    private bool _streamEnded;
+
+    /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
+    public sealed record Start(Socket Socket, App App, ServerSettings Settings, IMaterializer Materializer, long ConnectionId);
+
+    /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+
+        private Drain()
+        {
+        }
+    }
+
+    /// <summary>To the parent when this connection has closed.</summary>
+    public sealed record Closed(IActorRef Connection);
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case StageStarted:
+                _stage = Sender;
+                if (_draining)
+                    _stage.Tell(StopReading.Instance);
+                return true;
+            case RequestArrived arrived:
+                OnRequest(arrived);
+                return true;
+            case ResponseSent sent:
+                _inFlight.Remove(sent.Seq);
+                return true;
+            case ConnectionEnded ended:
+                _streamEnded = true;
+                if (ended.ClientGone)
+                {
+                    foreach (var request in _inFlight.Values)
+                        request.Tell(RequestActor.ClientDisconnected.Instance);
+                }
+                Context.Stop(Self);
+                return true;
+            case RequestRejected rejected:
+                _log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _remote, rejected.Status, rejected.Reason);
+                return true;
+            case Drain:
+                _draining = true;
+                _stage?.Tell(StopReading.Instance);
+                return true;
+            case Start start:
+                Begin(start);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        // Stopped from outside (drain deadline, shutdown) with the stream still running: closing the
+        // socket ends the stream too.
+        if (!_streamEnded)
+            _start?.Socket.Dispose();
+        Context.Parent.Tell(new Closed(Self));
+    }
+
+    private void Begin(Start start)
+    {
+        _start = start;
+        var socket = start.Socket;
+        _local = socket.LocalEndPoint as IPEndPoint;
+        _remote = socket.RemoteEndPoint as IPEndPoint;
+        var settings = start.Settings;
+        Source.FromGraph(new SocketReadSource(socket, settings.ReadBufferSize))
+            .Via(new HttpRequestParser(settings.Limits))
+            .Via(new ConnectionStage(Self, settings.Connection))
+            .Via(new HttpResponseRenderer(settings.ServerHeader))
+            .To(new SocketWriteSink(socket, settings.WriteHighWaterMark, settings.LingerTimeout))
+            .Run(start.Materializer);
+    }
+
+    private void OnRequest(RequestArrived arrived)
+    {
+        var request = Context.ActorOf(RequestActor.Props);
+        request.Tell(new RequestActor.Start(
+            _start.App, arrived.Head, arrived.Seq, Sender, $"{_start.ConnectionId}-{arrived.Seq}", _local, _remote, _start.Settings.Request));
+        _inFlight[arrived.Seq] = request;
+    }
+}

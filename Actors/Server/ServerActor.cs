@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Resume.Actors.Hosting;
+using Resume.Apps;
+using Resume.Transport.Sockets;
+
+namespace Resume.Actors.Server;
+
+/// <summary>
+/// Owns the listening socket: accepts connections through an accept stream (one accept per ack,
+/// paused at max-connections) and runs a <see cref="ConnectionActor"/> for each. On shutdown it
+/// unbinds, then drains: connections answer what is in flight and close, up to a deadline.
+/// </summary>
+public sealed class ServerActor : ReceiveActor, IWithTimers
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ServerSettings _settings;
+    private readonly App _app;
+    private readonly HashSet<IActorRef> _connections = [];
+    private readonly List<IActorRef> _drainWaiters = [];
+    private readonly Socket _listener;
+    private IActorRef? _acceptStream;
+    private bool _ackOwed;
+    private bool _draining;
+    private long _connectionIds;
+    private IMaterializer _materializer = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ServerActor(ServerSettings settings, App app, Socket listener)
+    {
+        _settings = settings;
+        _app = app;
+        _listener = listener;
+
+        Receive<AcceptStreamStarted>(_ => (_acceptStream = Sender).Tell(AcceptAck.Instance));
+        Receive<Socket>(OnAccepted);
+        Receive<ConnectionActor.Closed>(closed => OnClosed(closed.Connection));
+        Receive<AcceptStreamEnded>(_ => _acceptStream = null);
+        Receive<GetBinding>(_ => Sender.Tell(new Bound((IPEndPoint)_listener.LocalEndPoint!)));
+        Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
+        Receive<Unbind>(_ =>
+        {
+            _listener.Dispose();
+            _log.Info("Unbound; no new connections are accepted.");
+            Sender.Tell(Done.Instance);
+        });
+        Receive<Drain>(_ => OnDrain());
+        Receive<DrainDeadline>(_ => OnDrainDeadline());
+    }
+
+    /// <param name="listener">A socket already bound and listening (see <see cref="ResumeServer"/>), so bind errors surface at start.</param>
+    public static Props Props(ServerSettings settings, App app, Socket listener) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, app, listener));
+
+    /// <summary>Ask for the bound address; answered with <see cref="Bound"/>.</summary>
+    public sealed class GetBinding
+    {
+        public static readonly GetBinding Instance = new();
+
+        private GetBinding()
+        {
+        }
+    }
+
+    public sealed record Bound(IPEndPoint Endpoint);
+
+    /// <summary>Ask how many connections are open; answered with an int.</summary>
+    public sealed class GetConnectionCount
+    {
+        public static readonly GetConnectionCount Instance = new();
+
+        private GetConnectionCount()
+        {
+        }
+    }
+
+    /// <summary>Close the listening socket; answered with <see cref="Done"/>.</summary>
+    public sealed class Unbind
+    {
+        public static readonly Unbind Instance = new();
+
+        private Unbind()
+        {
+        }
+    }
+
+    /// <summary>Finish in-flight requests and close every connection; answered with <see cref="Done"/> when all closed or the deadline passed.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+
+        private Drain()
+        {
+        }
+    }
+
+    private sealed class AcceptStreamStarted
+    {
+        public static readonly AcceptStreamStarted Instance = new();
+    }
+
+    private sealed class AcceptAck
+    {
+        public static readonly AcceptAck Instance = new();
+    }
+
+    private sealed class AcceptStreamEnded
+    {
+        public static readonly AcceptStreamEnded Instance = new();
+    }
+
+    private sealed class DrainDeadline
+    {
+        public static readonly DrainDeadline Instance = new();
+    }
+
+    protected override void PreStart()
+    {
+        _materializer = Context.System.Materializer(namePrefix: "resume");
+        _log.Info("Listening on http://{0}", _listener.LocalEndPoint);
+
+        Source.FromGraph(new SocketAcceptSource(_listener))
+            .RunWith(
+                Sink.ActorRefWithAck<Socket>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
+                _materializer);
+    }
+
+    protected override void PostStop() => _listener.Dispose();
+
+    private void OnAccepted(Socket socket)
+    {
+        if (_draining)
+        {
+            socket.Dispose();
+        }
+        else
+        {
+            var connection = Context.ActorOf(ConnectionActor.Props);
+            connection.Tell(new ConnectionActor.Start(socket, _app, _settings, _materializer, ++_connectionIds));
+            _connections.Add(connection);
+        }
+        if (_connections.Count < _settings.MaxConnections)
+            Sender.Tell(AcceptAck.Instance);
+        else
+            _ackOwed = true;
+    }
+
+    private void OnClosed(IActorRef connection)
+    {
+        _connections.Remove(connection);
+        if (_ackOwed && _connections.Count < _settings.MaxConnections)
+        {
+            _ackOwed = false;
+            _acceptStream?.Tell(AcceptAck.Instance);
+        }
+        if (_draining && _connections.Count == 0)
+            FinishDrain();
+    }
+
+    private void OnDrain()
+    {
+        _drainWaiters.Add(Sender);
+        if (_draining)
+            return;
+        _draining = true;
+        _log.Info("Draining {0} connections (deadline {1}).", _connections.Count, _settings.DrainDeadline);
+        if (_connections.Count == 0)
+        {
+            FinishDrain();
+            return;
+        }
+        foreach (var connection in _connections)
+            connection.Tell(ConnectionActor.Drain.Instance);
+        Timers.StartSingleTimer("drain-deadline", DrainDeadline.Instance, _settings.DrainDeadline);
+    }
+
+    private void OnDrainDeadline()
+    {
+        if (_connections.Count == 0)
+            return;
+        _log.Warning("Drain deadline passed with {0} connections open; closing them.", _connections.Count);
+        foreach (var connection in _connections)
+            Context.Stop(connection);
+    }
+
+    private void FinishDrain()
+    {
+        foreach (var waiter in _drainWaiters)
+            waiter.Tell(Done.Instance);
+        _drainWaiters.Clear();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Resume.Apps.Routing;
+using Resume.Apps.Samples;
+
+namespace Resume.Apps;
+
+/// <summary>The sample apps by the name <c>--app</c> takes, and the demo that mounts them all.</summary>
+public static class AppCatalog
+{
+    /// <summary>The name of the demo: every sample under <c>/NAME</c> and an index at <c>/</c>.</summary>
+    public const string DemoName = "demo";
+
+    public static IReadOnlyDictionary<string, App> Samples { get; } = new Dictionary<string, App>(StringComparer.Ordinal)
+    {
+        ["hello"] = HelloApp.Run,
+        ["echo"] = EchoApp.Run,
+        ["stream"] = StreamApp.Run,
+        ["sleep"] = SleepApp.Run,
+        ["reference"] = ReferenceApp.Run,
+    };
+
+    /// <summary>The app named <paramref name="name"/>; empty or "demo" gives the demo.</summary>
+    public static App Resolve(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name == DemoName)
+            return Demo();
+        if (Samples.TryGetValue(name, out var app))
+            return app;
+        throw new ArgumentException(
+            $"Unknown app '{name}'. Known apps: {DemoName}, {string.Join(", ", Samples.Keys)}.", nameof(name));
+    }
+
+    public static App Demo()
+    {
+        var router = new PathPrefixRouter(Samples, Index);
+        return router;
+    }
+
+    private static IEnumerable<Step> Index(Environ environ, StartResponse startResponse)
+    {
+        if (environ.PathInfo is not ("/" or ""))
+        {
+            var missing = "Not Found\n"u8.ToArray();
+            startResponse("404 Not Found", [new("Content-Type", "text/plain"), new("Content-Length", missing.Length.ToString(CultureInfo.InvariantCulture))]);
+            yield return missing;
+            yield break;
+        }
+        var html = new StringBuilder("<!doctype html><title>Resume</title><h1>Resume sample apps</h1><ul>");
+        foreach (var name in Samples.Keys)
+            html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{WebUtility.HtmlEncode(name)}\">/{WebUtility.HtmlEncode(name)}</a></li>");
+        html.Append("</ul>");
+        var body = Encoding.UTF8.GetBytes(html.ToString());
+        startResponse("200 OK", [new("Content-Type", "text/html; charset=utf-8"), new("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture))]);
+        yield return body;
+    }
+}

@@ -1,0 +1,107 @@
+namespace Resume.Apps;
+
+/// <summary>
+/// The WSGI environ: the CGI/WSGI keys as a dictionary (REQUEST_METHOD, SCRIPT_NAME, PATH_INFO,
+/// QUERY_STRING, CONTENT_TYPE, CONTENT_LENGTH, SERVER_NAME, SERVER_PORT, SERVER_PROTOCOL, HTTP_*,
+/// wsgi.url_scheme, wsgi.input, wsgi.errors, RAW_URI, ...) and typed properties over the same keys.
+/// Strings hold the request's bytes decoded as Latin-1, as PEP 3333 does. Middleware may change
+/// entries (a router moves a prefix from PATH_INFO to SCRIPT_NAME) before calling the next app.
+/// </summary>
+public sealed class Environ : Dictionary<string, object>
+{
+    public Environ(
+        IReadOnlyList<KeyValuePair<string, string>> headers,
+        RequestInput input,
+        TextWriter errors,
+        CancellationToken aborted,
+        string requestId)
+        : base(32, StringComparer.Ordinal)
+    {
+        Headers = headers;
+        Aborted = aborted;
+        RequestId = requestId;
+        this["wsgi.version"] = new[] { 1, 0 };
+        this["wsgi.url_scheme"] = "http";
+        this["wsgi.input"] = input;
+        this["wsgi.errors"] = errors;
+        this["wsgi.multithread"] = true;
+        this["wsgi.multiprocess"] = false;
+        this["wsgi.run_once"] = false;
+        this[CgiKeys.ScriptName] = "";
+    }
+
+    /// <summary>The request's header fields in received order, names as sent, values trimmed.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>Fires when the client goes away or the request times out.</summary>
+    public CancellationToken Aborted { get; }
+
+    /// <summary>Names this request in the server's logs.</summary>
+    public string RequestId { get; }
+
+    public RequestInput Input => (RequestInput)this["wsgi.input"];
+
+    public TextWriter Errors => (TextWriter)this["wsgi.errors"];
+
+    public string RequestMethod { get => Get(CgiKeys.RequestMethod); set => this[CgiKeys.RequestMethod] = value; }
+
+    public string ScriptName { get => Get(CgiKeys.ScriptName); set => this[CgiKeys.ScriptName] = value; }
+
+    /// <summary>The percent-decoded path below <see cref="ScriptName"/>.</summary>
+    public string PathInfo { get => Get(CgiKeys.PathInfo); set => this[CgiKeys.PathInfo] = value; }
+
+    public string QueryString { get => Get(CgiKeys.QueryString); set => this[CgiKeys.QueryString] = value; }
+
+    /// <summary>The request-target exactly as received.</summary>
+    public string RawUri => Get(CgiKeys.RawUri);
+
+    /// <summary>The path of the request-target as received, not percent-decoded.</summary>
+    public string RawPath => Get(CgiKeys.RawPath);
+
+    public string ServerProtocol => Get(CgiKeys.ServerProtocol);
+
+    public string ContentType => Get(CgiKeys.ContentType);
+
+    /// <summary>The declared body length, or null for a chunked body or none.</summary>
+    public long? ContentLength => TryGetValue(CgiKeys.ContentLength, out var v) && long.TryParse((string)v, out var n) ? n : null;
+
+    public string ServerName => Get(CgiKeys.ServerName);
+
+    public string ServerPort => Get(CgiKeys.ServerPort);
+
+    public string RemoteAddr => Get(CgiKeys.RemoteAddr);
+
+    /// <summary>The value of a request header (first of its name, case-insensitive), or null.</summary>
+    public string? Header(string name)
+    {
+        foreach (var (key, value) in Headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                return value;
+        }
+        return null;
+    }
+
+    /// <summary>The query string's parameters, percent-decoded as UTF-8.</summary>
+    public IReadOnlyDictionary<string, string> Query => QueryParameters.Parse(QueryString);
+
+    private string Get(string key) => TryGetValue(key, out var v) ? (string)v : "";
+
+    /// <summary>The CGI key names.</summary>
+    public static class CgiKeys
+    {
+        public const string RequestMethod = "REQUEST_METHOD";
+        public const string ScriptName = "SCRIPT_NAME";
+        public const string PathInfo = "PATH_INFO";
+        public const string QueryString = "QUERY_STRING";
+        public const string ContentType = "CONTENT_TYPE";
+        public const string ContentLength = "CONTENT_LENGTH";
+        public const string ServerName = "SERVER_NAME";
+        public const string ServerPort = "SERVER_PORT";
+        public const string ServerProtocol = "SERVER_PROTOCOL";
+        public const string RemoteAddr = "REMOTE_ADDR";
+        public const string RemotePort = "REMOTE_PORT";
+        public const string RawUri = "RAW_URI";
+        public const string RawPath = "resume.raw_path";
+    }
+}

@@ -1,0 +1,51 @@
+using Akka.Event;
+using Resume.Transport.Http;
+
+namespace Resume.Transport.Connection;
+
+// The messages between a ConnectionStage and the actors of its connection. Those that may reach a
+// stage or actor that has already stopped are IDeadLetterSuppression: that is normal, not news.
+
+/// <summary>Stage → connection actor: the stage runs; the sender is the stage, where requests send their responses.</summary>
+public sealed class StageStarted
+{
+    public static readonly StageStarted Instance = new();
+
+    private StageStarted()
+    {
+    }
+}
+
+/// <summary>Stage → connection actor: a request head was parsed; its body follows on demand. Sender: the stage.</summary>
+public sealed record RequestArrived(RequestHead Head, long Seq);
+
+/// <summary>Stage → connection actor: the last piece of a response went downstream.</summary>
+public sealed record ResponseSent(long Seq, bool Aborted);
+
+/// <summary>Stage → connection actor: input that did not parse was answered with <paramref name="Status"/>.</summary>
+public sealed record RequestRejected(int Status, string Reason);
+
+/// <summary>Stage → connection actor: the stage stopped; <paramref name="ClientGone"/> when the client left mid-request.</summary>
+public sealed record ConnectionEnded(bool ClientGone, string Reason) : IDeadLetterSuppression;
+
+/// <summary>Request → stage: send the next piece of request <paramref name="Seq"/>'s body.</summary>
+public sealed record ReadBody(long Seq) : IDeadLetterSuppression;
+
+/// <summary>Stage → request: a piece of its body (the last one has <see cref="RequestBody.IsLast"/>).</summary>
+public sealed record BodyRead(long Seq, RequestBody Part) : IDeadLetterSuppression;
+
+/// <summary>Stage → request: its body broke HTTP/1.1 or a limit; answer <paramref name="Status"/> if you still can.</summary>
+public sealed record BodyFailed(long Seq, int Status, string Reason) : IDeadLetterSuppression;
+
+/// <summary>Stage → request: a piece of its response went downstream; it may produce the next.</summary>
+public sealed record ResponseAccepted(long Seq) : IDeadLetterSuppression;
+
+/// <summary>Connection actor → stage: read no more requests; close once those in flight are answered.</summary>
+public sealed class StopReading : IDeadLetterSuppression
+{
+    public static readonly StopReading Instance = new();
+
+    private StopReading()
+    {
+    }
+}

@@ -1,0 +1,302 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Resume.Transport.Http;
+
+namespace Resume.Transport.Connection;
+
+/// <summary>
+/// Where a connection's stream meets its actors. Request heads go to the connection actor; body
+/// pieces go to the request that asks for them, one per ask, so the socket is read only as the app
+/// reads; response pieces from requests leave in request order, and each is acknowledged only once
+/// downstream took it, which is the backpressure that pauses an app for a slow client. It pulls the
+/// next head while fewer than <see cref="ConnectionSettings.MaxPipelined"/> requests are in flight,
+/// which also notices a client that goes away. Input that does not parse is answered here (400,
+/// 413, 431, ...) after the responses before it, and the connection closes.
+/// </summary>
+public sealed class ConnectionStage(IActorRef connection, ConnectionSettings settings) : GraphStage<FlowShape<RequestPart, ResponseOut>>
+{
+    public Inlet<RequestPart> In { get; } = new("ConnectionStage.in");
+
+    public Outlet<ResponseOut> Out { get; } = new("ConnectionStage.out");
+
+    public override FlowShape<RequestPart, ResponseOut> Shape => new(In, Out);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    {
+        private const string IdleTimer = "idle";
+
+        private readonly ConnectionStage _stage;
+        private readonly ConnectionSettings _settings;
+        private readonly Dictionary<long, (ResponseOut Part, IActorRef Sender)> _ready = new();
+        private StageActor? _self;
+        private long _nextSeq;
+        private long _frontSeq;
+        private long _bodySeq = -1;
+        private IActorRef? _bodyReader;
+        private bool _bodyWanted;
+        private BodyFailed? _bodyFailure;
+        private bool _draining;
+        private long _drained;
+        private bool _readingStopped;
+        private long _closeAfterSeq = -1;
+        private bool _clientGone;
+        private string _endReason = "closed";
+
+        public Logic(ConnectionStage stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _settings = stage.Settings;
+            SetHandler(stage.In, this);
+            SetHandler(stage.Out, this);
+        }
+
+        private int InFlight => (int)(_nextSeq - _frontSeq);
+
+        private IActorRef Self => _self!.Ref;
+
+        public override void PreStart()
+        {
+            _self = GetStageActor(OnMessage);
+            _stage.Connection.Tell(StageStarted.Instance, Self);
+            ScheduleOnce(IdleTimer, _settings.KeepAliveTimeout);
+            Pull(_stage.In);
+        }
+
+        public override void PostStop() =>
+            _stage.Connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
+
+        public void OnPush()
+        {
+            switch (Grab(_stage.In))
+            {
+                case RequestHead head:
+                    OnHead(head);
+                    break;
+                case RequestBody body:
+                    OnBody(body);
+                    break;
+            }
+            PullIfWanted();
+        }
+
+        public void OnUpstreamFinish()
+        {
+            if (InFlight > 0)
+            {
+                // The client closed its side mid-request: it is gone, and so is the work for it.
+                _clientGone = true;
+                _endReason = "client closed the connection with requests in flight";
+            }
+            CompleteStage();
+        }
+
+        public void OnUpstreamFailure(Exception e)
+        {
+            if (e is not RequestRejectedException bad)
+            {
+                _clientGone = InFlight > 0;
+                _endReason = e.Message;
+                FailStage(e);
+                return;
+            }
+            _readingStopped = true;
+            if (_bodySeq >= 0 && !_draining)
+            {
+                // The body of a running request broke: it answers, then the connection closes.
+                _bodyFailure = new BodyFailed(_bodySeq, bad.Status, bad.Message);
+                _closeAfterSeq = _bodySeq;
+                if (_bodyWanted)
+                    _bodyReader!.Tell(_bodyFailure, Self);
+                return;
+            }
+            if (_draining)
+            {
+                _closeAfterSeq = _nextSeq - 1;
+                if (InFlight == 0)
+                    CompleteStage();
+                return;
+            }
+            Reject(bad);
+        }
+
+        public void OnPull() => TryPush();
+
+        public void OnDownstreamFinish(Exception cause)
+        {
+            _clientGone = InFlight > 0;
+            CompleteStage();
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            _endReason = "keep-alive timeout";
+            CompleteStage();
+        }
+
+        private void OnHead(RequestHead head)
+        {
+            CancelTimer(IdleTimer);
+            var seq = _nextSeq++;
+            _stage.Connection.Tell(new RequestArrived(head, seq), Self);
+            if (head.HasBody)
+            {
+                _bodySeq = seq;
+                _bodyReader = null;
+                _bodyWanted = false;
+                _draining = false;
+            }
+            if (!head.KeepAlive)
+                _readingStopped = true;
+        }
+
+        private void OnBody(RequestBody body)
+        {
+            if (_draining)
+            {
+                _drained += body.Data.Length;
+                if (body.IsLast)
+                {
+                    EndBody();
+                }
+                else if (_drained > _settings.UnreadBodyDrainLimit)
+                {
+                    _endReason = "unread request body over the drain limit";
+                    CompleteStage();
+                }
+                return;
+            }
+            _bodyWanted = false;
+            _bodyReader!.Tell(new BodyRead(_bodySeq, body), Self);
+            if (body.IsLast)
+                EndBody();
+        }
+
+        private void EndBody()
+        {
+            _bodySeq = -1;
+            _draining = false;
+            _bodyReader = null;
+            if (InFlight == 0)
+                OnIdle();
+        }
+
+        private void OnMessage((IActorRef Sender, object Message) envelope)
+        {
+            switch (envelope.Message)
+            {
+                case ResponseOut part when part.Seq >= _frontSeq && part.Seq < _nextSeq:
+                    _ready[part.Seq] = (part, envelope.Sender);
+                    TryPush();
+                    break;
+                case ReadBody read when read.Seq == _bodySeq && !_draining:
+                    _bodyReader = envelope.Sender;
+                    if (_bodyFailure is not null)
+                    {
+                        envelope.Sender.Tell(_bodyFailure, Self);
+                        break;
+                    }
+                    _bodyWanted = true;
+                    PullIfWanted();
+                    break;
+                case ReadBody read when read.Seq < _nextSeq:
+                    envelope.Sender.Tell(new BodyRead(read.Seq, RequestBody.End), Self);
+                    break;
+                case StopReading:
+                    _readingStopped = true;
+                    _endReason = "server stopping";
+                    if (InFlight == 0)
+                        CompleteStage();
+                    break;
+            }
+        }
+
+        private void TryPush()
+        {
+            if (!IsAvailable(_stage.Out) || !_ready.Remove(_frontSeq, out var entry))
+                return;
+            var (part, sender) = entry;
+            Push(_stage.Out, part);
+            if (!part.IsLast)
+            {
+                sender.Tell(new ResponseAccepted(part.Seq), Self);
+                return;
+            }
+
+            _stage.Connection.Tell(new ResponseSent(part.Seq, part.IsAbort), Self);
+            _frontSeq++;
+            if (part.IsAbort)
+                return; // the renderer closes the connection
+            if (part.Seq == _closeAfterSeq)
+            {
+                CompleteStage();
+                return;
+            }
+            if (_bodySeq == part.Seq)
+            {
+                // Answered without reading all its body: read and drop the rest to reach the next request.
+                _draining = true;
+                _drained = 0;
+            }
+            if (InFlight == 0)
+            {
+                if (_readingStopped && _bodySeq < 0)
+                {
+                    CompleteStage();
+                    return;
+                }
+                OnIdle();
+            }
+            PullIfWanted();
+        }
+
+        private void OnIdle()
+        {
+            if (_readingStopped)
+                return;
+            ScheduleOnce(IdleTimer, _settings.KeepAliveTimeout);
+        }
+
+        private void PullIfWanted()
+        {
+            if (HasBeenPulled(_stage.In) || IsClosed(_stage.In))
+                return;
+            if (_bodySeq >= 0)
+            {
+                if (_bodyWanted || _draining)
+                    Pull(_stage.In);
+                return;
+            }
+            if (!_readingStopped && InFlight < _settings.MaxPipelined)
+                Pull(_stage.In);
+        }
+
+        /// <summary>Answers input that did not parse, after the responses before it, then closes.</summary>
+        private void Reject(RequestRejectedException bad)
+        {
+            var seq = _nextSeq++;
+            var body = Encoding.UTF8.GetBytes($"{bad.Status} {ResponseHead.ReasonPhrase(bad.Status)}: {bad.Message}\n");
+            var part = new ResponseOut
+            {
+                Seq = seq,
+                Context = ResponseContext.Unparsed,
+                Head = ResponseHead.Plain(bad.Status, body.Length),
+                Chunks = [body],
+                IsFinal = true,
+            };
+            _ready[seq] = (part, ActorRefs.Nobody);
+            _closeAfterSeq = seq;
+            _endReason = $"rejected: {bad.Status} {bad.Message}";
+            _stage.Connection.Tell(new RequestRejected(bad.Status, bad.Message), Self);
+            TryPush();
+        }
+    }
+
+    private IActorRef Connection => connection;
+
+    private ConnectionSettings Settings => settings;
+}

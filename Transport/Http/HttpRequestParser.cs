@@ -1,0 +1,363 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Resume.Transport.Http;
+
+/// <summary>
+/// HTTP/1.1 request parsing: bytes in, a <see cref="RequestHead"/> then its body's
+/// <see cref="RequestBody"/> parts out, one element per downstream pull, so a body is read from the
+/// socket only as fast as it is consumed. An input element is only valid until the next pull (the
+/// read source reuses its buffer), so everything kept beyond that is copied. Bad input fails the
+/// stage with an <see cref="RequestRejectedException"/> that carries the status to answer.
+/// </summary>
+public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte>, RequestPart>>
+{
+    private static readonly string[] ForbiddenTrailers =
+    [
+        "Transfer-Encoding", "Content-Length", "Host", "Content-Type", "Content-Encoding", "Content-Range",
+        "Trailer", "TE", "Expect", "Range", "Authorization", "Cache-Control", "Max-Forwards", "Connection",
+    ];
+
+    private readonly HttpLimits _limits;
+
+    public HttpRequestParser(HttpLimits limits)
+    {
+        _limits = limits;
+        Shape = new FlowShape<ReadOnlyMemory<byte>, RequestPart>(In, Out);
+    }
+
+    public Inlet<ReadOnlyMemory<byte>> In { get; } = new("HttpRequestParser.in");
+
+    public Outlet<RequestPart> Out { get; } = new("HttpRequestParser.out");
+
+    public override FlowShape<ReadOnlyMemory<byte>, RequestPart> Shape { get; }
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private enum State
+    {
+        Head,
+        FixedBody,
+        ChunkLine,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+    }
+
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    {
+        private const string HeaderTimer = "header-timeout";
+
+        private readonly HttpRequestParser _stage;
+        private readonly HttpLimits _limits;
+        private ReadOnlyMemory<byte> _input;
+        private byte[] _accumulated = new byte[256];
+        private int _accumulatedLength;
+        private State _state;
+        private long _remaining;
+        private long _bodyTotal;
+        private int _crlfSeen;
+        private int _trailerCount;
+        private bool _upstreamFinished;
+
+        public Logic(HttpRequestParser stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _limits = stage._limits;
+            SetHandler(stage.In, this);
+            SetHandler(stage.Out, this);
+        }
+
+        public void OnPush()
+        {
+            _input = Grab(_stage.In);
+            if (IsAvailable(_stage.Out))
+                Produce();
+        }
+
+        public void OnUpstreamFinish()
+        {
+            _upstreamFinished = true;
+            if (_state == State.Head && _accumulatedLength == 0 && _input.IsEmpty)
+                CompleteStage();
+            else if (IsAvailable(_stage.Out))
+                Produce();
+        }
+
+        public void OnUpstreamFailure(Exception e) => FailStage(e);
+
+        public void OnPull() => Produce();
+
+        public void OnDownstreamFinish(Exception cause) => CompleteStage();
+
+        protected override void OnTimer(object timerKey) =>
+            FailStage(new RequestRejectedException(408, $"The request head did not arrive within {_limits.HeaderTimeout.TotalSeconds:0.#} s."));
+
+        private void Produce()
+        {
+            RequestPart? part;
+            try
+            {
+                part = TryParse();
+            }
+            catch (RequestRejectedException e)
+            {
+                FailStage(e);
+                return;
+            }
+            if (part is not null)
+                Push(_stage.Out, part);
+            else if (_upstreamFinished)
+                FailStage(RequestRejectedException.BadRequest(_state == State.Head
+                    ? "The connection closed before the request head ended."
+                    : "The connection closed before the request body ended."));
+            else if (!HasBeenPulled(_stage.In))
+                Pull(_stage.In);
+        }
+
+        /// <summary>The next part, or null once the input is used up.</summary>
+        private RequestPart? TryParse()
+        {
+            while (true)
+            {
+                switch (_state)
+                {
+                    case State.Head:
+                        return TryHead();
+                    case State.FixedBody:
+                    case State.ChunkData:
+                        if (_input.IsEmpty)
+                            return null;
+                        return TakeBody();
+                    case State.ChunkLine:
+                        if (!TryTakeLine(_limits.MaxChunkLine, out var sizeLine))
+                            return null;
+                        StartChunk(ParseChunkSize(sizeLine.Span));
+                        break;
+                    case State.ChunkDataEnd:
+                        if (!TryTakeChunkCrlf())
+                            return null;
+                        _state = State.ChunkLine;
+                        break;
+                    case State.Trailers:
+                        if (!TryTakeLine(_limits.MaxHeaderField, out var trailer))
+                            return null;
+                        if (trailer.IsEmpty)
+                        {
+                            _state = State.Head;
+                            return RequestBody.End;
+                        }
+                        CheckTrailer(trailer.Span);
+                        break;
+                }
+            }
+        }
+
+        private RequestHead? TryHead()
+        {
+            if (_accumulatedLength == 0)
+            {
+                while (_input.Length >= 2 && _input.Span[0] == '\r' && _input.Span[1] == '\n')
+                    _input = _input[2..];
+                if (_input.IsEmpty)
+                    return null;
+                if (!IsTimerActive(HeaderTimer))
+                    ScheduleOnce(HeaderTimer, _limits.HeaderTimeout);
+                var end = FindHeadEnd(_input.Span, 0);
+                if (end >= 0)
+                {
+                    var head = HeadParser.Parse(_input.Span[..end], _limits);
+                    _input = _input[end..];
+                    return StartRequest(head);
+                }
+                CheckPartialHead(_input.Span);
+                Accumulate(_input.Span);
+                _input = default;
+                return null;
+            }
+
+            var before = _accumulatedLength;
+            Accumulate(_input.Span);
+            var whole = _accumulated.AsSpan(0, _accumulatedLength);
+            var headEnd = FindHeadEnd(whole, Math.Max(0, before - 3));
+            if (headEnd < 0)
+            {
+                CheckPartialHead(whole);
+                _input = default;
+                return null;
+            }
+            var parsed = HeadParser.Parse(whole[..headEnd], _limits);
+            _input = _input[(headEnd - before)..];
+            _accumulatedLength = 0;
+            return StartRequest(parsed);
+        }
+
+        private RequestHead StartRequest(RequestHead head)
+        {
+            CancelTimer(HeaderTimer);
+            _bodyTotal = 0;
+            _state = head.Framing switch
+            {
+                BodyFraming.Chunked => State.ChunkLine,
+                BodyFraming.ContentLength when head.ContentLength > 0 => State.FixedBody,
+                _ => State.Head,
+            };
+            _remaining = head.ContentLength;
+            return head;
+        }
+
+        /// <summary>The index just past the head's blank line, or -1; every LF must follow a CR.</summary>
+        private static int FindHeadEnd(ReadOnlySpan<byte> data, int from)
+        {
+            var i = from;
+            while (true)
+            {
+                var lf = data[i..].IndexOf((byte)'\n');
+                if (lf < 0)
+                    return -1;
+                lf += i;
+                if (lf == 0 || data[lf - 1] != '\r')
+                    throw RequestRejectedException.BadRequest("A line of the request head ends in a bare LF.");
+                if (lf >= 3 && data[lf - 2] == '\n' && data[lf - 3] == '\r')
+                    return lf + 1;
+                i = lf + 1;
+            }
+        }
+
+        private void CheckPartialHead(ReadOnlySpan<byte> partial)
+        {
+            var firstLine = partial.IndexOf((byte)'\n');
+            if ((firstLine < 0 ? partial.Length : firstLine - 1) > _limits.MaxRequestLine)
+                throw new RequestRejectedException(414, $"The request line is longer than {_limits.MaxRequestLine} bytes.");
+            if (partial.Length > _limits.MaxRequestLine + _limits.MaxHeadersSize + 4)
+                throw new RequestRejectedException(431, $"The header section is larger than {_limits.MaxHeadersSize} bytes.");
+        }
+
+        private RequestBody TakeBody()
+        {
+            var count = (int)Math.Min(_remaining, _input.Length);
+            var data = _input[..count].ToArray();
+            _input = _input[count..];
+            _remaining -= count;
+            if (_remaining > 0)
+                return new RequestBody(data, false);
+            if (_state == State.ChunkData)
+            {
+                _state = State.ChunkDataEnd;
+                _crlfSeen = 0;
+                return new RequestBody(data, false);
+            }
+            _state = State.Head;
+            return new RequestBody(data, true);
+        }
+
+        private void StartChunk(long size)
+        {
+            if (size == 0)
+            {
+                _state = State.Trailers;
+                _trailerCount = 0;
+                return;
+            }
+            _bodyTotal += size;
+            if (_bodyTotal > _limits.MaxBodySize)
+                throw new RequestRejectedException(413, $"The request body is larger than {_limits.MaxBodySize} bytes.");
+            _remaining = size;
+            _state = State.ChunkData;
+        }
+
+        /// <summary>chunk-size [ ";" chunk-ext ]: hex digits only, no sign, no whitespace before the extension.</summary>
+        private static long ParseChunkSize(ReadOnlySpan<byte> line)
+        {
+            long size = 0;
+            var digits = 0;
+            var i = 0;
+            for (; i < line.Length && char.IsAsciiHexDigit((char)line[i]); i++)
+            {
+                if (size == 0 && line[i] == '0')
+                    continue;
+                if (++digits > 15)
+                    throw new RequestRejectedException(413, "The chunk size is too large.");
+                size = size * 16 + HexValue(line[i]);
+            }
+            if (i == 0 || (i < line.Length && line[i] != ';'))
+                throw RequestRejectedException.BadRequest("The chunk size line is malformed.");
+            for (; i < line.Length; i++)
+            {
+                if (!HttpChars.IsFieldValue(line[i]))
+                    throw RequestRejectedException.BadRequest("A chunk extension holds a control character.");
+            }
+            return size;
+        }
+
+        private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+        private bool TryTakeChunkCrlf()
+        {
+            while (_crlfSeen < 2)
+            {
+                if (_input.IsEmpty)
+                    return false;
+                var expected = _crlfSeen == 0 ? (byte)'\r' : (byte)'\n';
+                if (_input.Span[0] != expected)
+                    throw RequestRejectedException.BadRequest("Chunk data is not followed by CRLF.");
+                _input = _input[1..];
+                _crlfSeen++;
+            }
+            return true;
+        }
+
+        private void CheckTrailer(ReadOnlySpan<byte> line)
+        {
+            if (++_trailerCount > _limits.MaxHeaderCount)
+                throw new RequestRejectedException(431, $"The request has more than {_limits.MaxHeaderCount} trailer fields.");
+            var (name, _) = HeadParser.ParseField(line);
+            foreach (var forbidden in ForbiddenTrailers)
+            {
+                if (name.Equals(forbidden, StringComparison.OrdinalIgnoreCase))
+                    throw RequestRejectedException.BadRequest($"The trailer field '{name}' is not allowed.");
+            }
+        }
+
+        /// <summary>Takes one CRLF-terminated line (without the CRLF), gathering it across reads.</summary>
+        private bool TryTakeLine(int limit, out ReadOnlyMemory<byte> line)
+        {
+            var lf = _input.Span.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                if (_accumulatedLength + _input.Length > limit)
+                    throw new RequestRejectedException(431, $"A chunk or trailer line is longer than {limit} bytes.");
+                Accumulate(_input.Span);
+                _input = default;
+                line = default;
+                return false;
+            }
+            if (_accumulatedLength == 0)
+            {
+                line = _input[..(lf + 1)];
+            }
+            else
+            {
+                Accumulate(_input.Span[..(lf + 1)]);
+                line = _accumulated.AsMemory(0, _accumulatedLength);
+                _accumulatedLength = 0;
+            }
+            _input = _input[(lf + 1)..];
+            if (line.Length > limit)
+                throw new RequestRejectedException(431, $"A chunk or trailer line is longer than {limit} bytes.");
+            if (line.Length < 2 || line.Span[^2] != '\r')
+                throw RequestRejectedException.BadRequest("A chunk or trailer line ends in a bare LF.");
+            line = line[..^2];
+            return true;
+        }
+
+        private void Accumulate(ReadOnlySpan<byte> data)
+        {
+            if (_accumulatedLength + data.Length > _accumulated.Length)
+                Array.Resize(ref _accumulated, Math.Max(_accumulated.Length * 2, _accumulatedLength + data.Length));
+            data.CopyTo(_accumulated.AsSpan(_accumulatedLength));
+            _accumulatedLength += data.Length;
+        }
+    }
+}

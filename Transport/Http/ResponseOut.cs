@@ -1,0 +1,25 @@
+using Akka.Event;
+
+namespace Resume.Transport.Http;
+
+/// <summary>
+/// A piece of a response on its way to the socket: the head (on the first piece), body chunks, and
+/// whether it ends the response normally (<see cref="IsFinal"/>) or cuts it short (<see cref="IsAbort"/>).
+/// </summary>
+public sealed class ResponseOut : IDeadLetterSuppression
+{
+    public required long Seq { get; init; }
+
+    public required ResponseContext Context { get; init; }
+
+    public ResponseHead? Head { get; init; }
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> Chunks { get; init; } = [];
+
+    public bool IsFinal { get; init; }
+
+    /// <summary>Ends the response short: no final chunk, the connection closes, the client sees truncation.</summary>
+    public bool IsAbort { get; init; }
+
+    public bool IsLast => IsFinal || IsAbort;
+}

@@ -1,0 +1,48 @@
+using System.Net.Sockets;
+
+namespace Resume.Transport.Sockets;
+
+/// <summary>Closes sockets so that a response already sent is not destroyed by a reset.</summary>
+public static class SocketCloser
+{
+    /// <summary>
+    /// Shuts down sending, then reads and discards until the client closes or <paramref name="linger"/>
+    /// passes: closing with unread input would make the kernel send RST, which can destroy a response
+    /// (a 400, say) the client has not read yet.
+    /// </summary>
+    public static void CloseGracefully(Socket socket, TimeSpan linger) => _ = LingerAsync(socket, linger);
+
+    public static void CloseNow(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+        socket.Dispose();
+    }
+
+    private static async Task LingerAsync(Socket socket, TimeSpan linger)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            var discard = new byte[1024];
+            using var timeout = new CancellationTokenSource(linger);
+            while (await socket.ReceiveAsync(discard, SocketFlags.None, timeout.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client reset or never closed: either way we are done with it.
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+}

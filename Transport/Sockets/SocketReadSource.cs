@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Resume.Transport.Sockets;
+
+/// <summary>
+/// Reads a connected socket only when pulled. It waits for data with a zero-byte receive and rents a
+/// buffer only once data is there, so an idle connection holds no buffer. An element is valid until
+/// the next pull: the buffer is reused, so downstream copies whatever it keeps.
+/// Completes on end of stream; fails with <see cref="SocketException"/> on a reset or error.
+/// </summary>
+public sealed class SocketReadSource(Socket socket, int bufferSize) : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
+{
+    public Outlet<ReadOnlyMemory<byte>> Out { get; } = new("SocketReadSource.out");
+
+    public override SourceShape<ReadOnlyMemory<byte>> Shape => new(Out);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : GraphStageLogic, IOutHandler
+    {
+        private readonly SocketReadSource _stage;
+        private readonly SocketAsyncEventArgs _args = new();
+        private byte[]? _buffer;
+        private bool _pending;
+        private bool _waitingForData;
+
+        public Logic(SocketReadSource stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage.Out, this);
+        }
+
+        public override void PreStart()
+        {
+            var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnReceived);
+            _args.Completed += (_, args) => onCompleted(args);
+        }
+
+        public void OnPull()
+        {
+            // The previous element is consumed: give its buffer back while we wait for more data.
+            ReturnBuffer();
+            _waitingForData = true;
+            _args.SetBuffer(Memory<byte>.Empty);
+            Receive();
+        }
+
+        public void OnDownstreamFinish(Exception cause) => CompleteStage();
+
+        public override void PostStop()
+        {
+            // A receive in flight may still write into the buffer: leave both to the GC then.
+            if (_pending)
+                return;
+            ReturnBuffer();
+            _args.Dispose();
+        }
+
+        private void Receive()
+        {
+            _pending = true;
+            bool async;
+            try
+            {
+                async = _stage.Socket.ReceiveAsync(_args);
+            }
+            catch (ObjectDisposedException)
+            {
+                _pending = false;
+                CompleteStage();
+                return;
+            }
+            if (!async)
+                OnReceived(_args);
+        }
+
+        private void OnReceived(SocketAsyncEventArgs args)
+        {
+            _pending = false;
+            if (args.SocketError != SocketError.Success)
+            {
+                if (args.SocketError is SocketError.OperationAborted or SocketError.Shutdown)
+                    CompleteStage();
+                else
+                    FailStage(new SocketException((int)args.SocketError));
+                return;
+            }
+            if (_waitingForData)
+            {
+                // Data (or the end of the stream) is there: read it into a rented buffer.
+                _waitingForData = false;
+                _buffer = ArrayPool<byte>.Shared.Rent(_stage.BufferSize);
+                _args.SetBuffer(_buffer, 0, _buffer.Length);
+                Receive();
+                return;
+            }
+            if (args.BytesTransferred == 0)
+            {
+                CompleteStage();
+                return;
+            }
+            Push(_stage.Out, new ReadOnlyMemory<byte>(_buffer, 0, args.BytesTransferred));
+        }
+
+        private void ReturnBuffer()
+        {
+            if (_buffer is null)
+                return;
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+
+    private Socket Socket => socket;
+
+    private int BufferSize => bufferSize;
+}

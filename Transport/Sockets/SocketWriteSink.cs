@@ -1,0 +1,196 @@
+using System.Net.Sockets;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Resume.Transport.Sockets;
+
+/// <summary>
+/// Writes to a connected socket with one send in flight. While a send is in flight it keeps
+/// accepting elements until <c>highWaterMark</c> bytes wait, then stops pulling (backpressure);
+/// what waits goes out in one gather write. Owns closing the socket: gracefully after the last
+/// bytes, at once when upstream fails.
+/// </summary>
+public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
+{
+    public Inlet<OutgoingBytes> In { get; } = new("SocketWriteSink.in");
+
+    public override SinkShape<OutgoingBytes> Shape => new(In);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : GraphStageLogic, IInHandler
+    {
+        private readonly SocketWriteSink _stage;
+        private readonly SocketAsyncEventArgs _args = new();
+        private readonly List<OutgoingBytes> _inFlight = new(4);
+        private readonly List<OutgoingBytes> _waiting = new(4);
+        private readonly List<ArraySegment<byte>> _segments = new(8);
+        private long _waitingBytes;
+        private bool _sending;
+        private bool _finishing;
+        private bool _closed;
+
+        public Logic(SocketWriteSink stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage.In, this);
+        }
+
+        public override void PreStart()
+        {
+            var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnSent);
+            _args.Completed += (_, args) => onCompleted(args);
+            Pull(_stage.In);
+        }
+
+        public void OnPush()
+        {
+            var bytes = Grab(_stage.In);
+            _waiting.Add(bytes);
+            _waitingBytes += bytes.Length;
+            if (bytes.CloseAfter)
+                _finishing = true;
+            if (!_sending)
+                SendWaiting();
+            PullIfRoom();
+        }
+
+        public void OnUpstreamFinish()
+        {
+            _finishing = true;
+            if (!_sending)
+                Close();
+        }
+
+        public void OnUpstreamFailure(Exception e)
+        {
+            CloseNow();
+            FailStage(e);
+        }
+
+        public override void PostStop()
+        {
+            if (!_closed)
+                CloseNow();
+            if (!_sending)
+            {
+                ReturnAll(_inFlight);
+                _args.Dispose();
+            }
+            ReturnAll(_waiting);
+        }
+
+        private void PullIfRoom()
+        {
+            if (!_finishing && _waitingBytes < _stage.HighWaterMark && !HasBeenPulled(_stage.In) && !IsClosed(_stage.In))
+                Pull(_stage.In);
+        }
+
+        private void SendWaiting()
+        {
+            _inFlight.AddRange(_waiting);
+            _waiting.Clear();
+            _waitingBytes = 0;
+            _segments.Clear();
+            foreach (var bytes in _inFlight)
+                _segments.AddRange(bytes.Segments);
+            if (_segments.Count == 0)
+            {
+                ReturnAll(_inFlight);
+                AfterSend();
+                return;
+            }
+            Send();
+        }
+
+        private void Send()
+        {
+            _sending = true;
+            _args.BufferList = _segments;
+            bool async;
+            try
+            {
+                async = _stage.Socket.SendAsync(_args);
+            }
+            catch (ObjectDisposedException e)
+            {
+                _sending = false;
+                FailStage(e);
+                return;
+            }
+            if (!async)
+                OnSent(_args);
+        }
+
+        private void OnSent(SocketAsyncEventArgs args)
+        {
+            _sending = false;
+            if (args.SocketError != SocketError.Success)
+            {
+                CloseNow();
+                FailStage(new SocketException((int)args.SocketError));
+                return;
+            }
+            if (SkipSent(args.BytesTransferred))
+            {
+                Send();
+                return;
+            }
+            ReturnAll(_inFlight);
+            AfterSend();
+        }
+
+        private void AfterSend()
+        {
+            if (_waiting.Count > 0)
+                SendWaiting();
+            else if (_finishing)
+                Close();
+            PullIfRoom();
+        }
+
+        /// <summary>Drops what a partial send wrote from the segment list; true when some is left.</summary>
+        private bool SkipSent(int sent)
+        {
+            var index = 0;
+            while (index < _segments.Count && sent >= _segments[index].Count)
+                sent -= _segments[index++].Count;
+            if (index == _segments.Count)
+                return false;
+            _segments.RemoveRange(0, index);
+            _segments[0] = _segments[0].Slice(sent);
+            return true;
+        }
+
+        private void Close()
+        {
+            if (_closed)
+                return;
+            _closed = true;
+            SocketCloser.CloseGracefully(_stage.Socket, _stage.Linger);
+            CompleteStage();
+        }
+
+        private void CloseNow()
+        {
+            if (_closed)
+                return;
+            _closed = true;
+            SocketCloser.CloseNow(_stage.Socket);
+        }
+
+        private static void ReturnAll(List<OutgoingBytes> batches)
+        {
+            foreach (var bytes in batches)
+                bytes.ReturnRented();
+            batches.Clear();
+        }
+    }
+
+    private Socket Socket => socket;
+
+    private long HighWaterMark => highWaterMark;
+
+    private TimeSpan Linger => linger;
+}
