@@ -1,0 +1,16 @@
+using Akka.Actor;
+using Resume.Actors.Hosting;
+using Resume.Apps;
+
+namespace Resume.Actors.Tests.Support;
+
+/// <summary>Servers on 127.0.0.1 and an ephemeral port, with the embedded default configuration.</summary>
+public static class TestServers
+{
+    private static int _names;
+
+    public static ServerSettings Settings { get; } = ServerSettings.FromConfig(ResumeConfig.Defaults) with { Host = "127.0.0.1", Port = 0 };
+
+    public static ResumeServer Start(ActorSystem system, App app, ServerSettings? settings = null) =>
+        ResumeServer.Start(system, settings ?? Settings, app, $"server-{Interlocked.Increment(ref _names)}");
+}
