@@ -196,11 +196,18 @@ public sealed class RequestActor : ActorBase, IWithTimers
             {
                 _emptyRun = 0;
                 var future = step.Future!;
-                if (future.IsCompleted && !_wrote)
+                if (_wrote)
+                {
+                    // Data written in this step goes first; the ack resumes us if the future is done by then.
+                    Flush(final: false);
+                    if (!future.IsCompleted)
+                        Suspend(future);
+                    return;
+                }
+                if (future.IsCompleted)
                     continue;
                 FlushIfAny();
-                if (!future.IsCompleted)
-                    Suspend(future);
+                Suspend(future);
                 return;
             }
             if (step.Chunk.IsEmpty && !_wrote)

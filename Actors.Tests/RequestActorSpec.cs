@@ -1,0 +1,362 @@
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit;
+using Resume.Actors.Requests;
+using Resume.Apps;
+using Resume.Transport.Connection;
+using Resume.Transport.Http;
+using Xunit.Abstractions;
+
+namespace Resume.Actors.Tests;
+
+/// <summary>The request actor alone, with a TestKit probe in the place of the connection stage.</summary>
+public sealed class RequestActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly KeyValuePair<string, string>[] PlainText = [new("Content-Type", "text/plain")];
+
+    [Fact]
+    public async Task A_chunk_is_not_sent_before_the_yielded_future_completes_and_is_sent_right_after()
+    {
+        var future = new TaskCompletionSource();
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            yield return future.Task;
+            yield return "after";
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+
+        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        future.SetResult();
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal(200, part.Head!.Status);
+        Assert.Equal("after", Text(part));
+        Assert.True(part.IsFinal);
+    }
+
+    [Fact]
+    public async Task Steps_never_overlap_though_they_resume_on_other_threads()
+    {
+        var active = 0;
+        var overlaps = 0;
+        var threads = new HashSet<int>();
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            for (var i = 0; i < 200; i++)
+            {
+                if (Interlocked.Increment(ref active) > 1)
+                    Interlocked.Increment(ref overlaps);
+                lock (threads)
+                    threads.Add(Environment.CurrentManagedThreadId);
+                var future = Task.Run(() => Thread.SpinWait(1000));
+                Thread.SpinWait(1000);
+                Interlocked.Decrement(ref active);
+                yield return future;
+            }
+            yield return "done";
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(20));
+        Assert.Equal("done", Text(part));
+        Assert.Equal(0, overlaps);
+        Output!.WriteLine($"steps ran on {threads.Count} threads");
+    }
+
+    [Fact]
+    public async Task A_faulted_future_that_the_app_reads_gives_500()
+    {
+        var future = new TaskCompletionSource<string>();
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            yield return future.Task;
+            var value = future.Task.GetAwaiter().GetResult();
+            startResponse("200 OK", PlainText);
+            yield return value;
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+        future.SetException(new TimeoutException("upstream timed out"));
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal(500, part.Head!.Status);
+        Assert.True(part.IsFinal);
+        Assert.DoesNotContain("upstream", Text(part));
+    }
+
+    [Fact]
+    public async Task A_cancelled_future_resumes_the_app_which_sees_the_cancellation()
+    {
+        var future = new TaskCompletionSource();
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            yield return future.Task;
+            startResponse("200 OK", PlainText);
+            yield return future.Task.IsCanceled ? "cancelled" : "not cancelled";
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+        future.SetCanceled();
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal("cancelled", Text(part));
+    }
+
+    [Fact]
+    public async Task An_exception_before_headers_gives_500_and_disposes_once()
+    {
+        var disposed = 0;
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            try
+            {
+                yield return Task.Delay(10);
+                throw new InvalidOperationException("boom");
+            }
+            finally
+            {
+                Interlocked.Increment(ref disposed);
+            }
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+        Watch(request);
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal(500, part.Head!.Status);
+        await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
+        Assert.Equal(1, disposed);
+    }
+
+    [Fact]
+    public async Task An_exception_after_headers_cuts_the_response_short()
+    {
+        var future = new TaskCompletionSource();
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            yield return "first";
+            yield return future.Task;
+            throw new InvalidOperationException("boom");
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+
+        var first = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal("first", Text(first));
+        Assert.False(first.IsLast);
+        request.Tell(new ResponseAccepted(0));
+        future.SetResult();
+
+        var cut = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.True(cut.IsAbort);
+        Assert.Null(cut.Head);
+    }
+
+    [Fact]
+    public async Task Completion_disposes_the_iterator_once()
+    {
+        var disposed = 0;
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            try
+            {
+                startResponse("200 OK", PlainText);
+                yield return "body";
+            }
+            finally
+            {
+                Interlocked.Increment(ref disposed);
+            }
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+        Watch(request);
+
+        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsFinal);
+        await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
+        Assert.Equal(1, disposed);
+    }
+
+    [Fact]
+    public async Task A_disconnect_while_suspended_fires_Aborted_drops_the_future_and_disposes_once()
+    {
+        var disposed = 0;
+        var future = new TaskCompletionSource();
+        var abortedFired = new TaskCompletionSource();
+        var resumedAfterDisconnect = false;
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            environ.Aborted.Register(() => abortedFired.TrySetResult());
+            try
+            {
+                yield return future.Task;
+                resumedAfterDisconnect = true;
+                startResponse("200 OK", PlainText);
+                yield return "too late";
+            }
+            finally
+            {
+                Interlocked.Increment(ref disposed);
+            }
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+        Watch(request);
+        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+
+        request.Tell(RequestActor.ClientDisconnected.Instance);
+        await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
+        await abortedFired.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        future.SetResult();
+
+        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.False(resumedAfterDisconnect);
+        Assert.Equal(1, disposed);
+    }
+
+    [Fact]
+    public async Task A_second_startResponse_without_error_is_an_error()
+    {
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            startResponse("201 Created", PlainText);
+            yield return "never";
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+
+        Assert.Equal(500, (await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).Head!.Status);
+    }
+
+    [Fact]
+    public async Task startResponse_with_error_before_headers_are_sent_replaces_the_response()
+    {
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            yield return "partial, never sent";
+            startResponse("503 Service Unavailable", PlainText, new InvalidOperationException("database down"));
+            yield return "sorry";
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal(503, part.Head!.Status);
+        Assert.Equal("sorry", Text(part));
+    }
+
+    [Fact]
+    public async Task startResponse_with_error_after_headers_are_sent_rethrows_it_and_the_response_is_cut()
+    {
+        var rethrown = new TaskCompletionSource<Exception>();
+        var error = new InvalidOperationException("database down");
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            yield return "sent";
+            yield return Task.Delay(1);
+            try
+            {
+                startResponse("500 Internal Server Error", PlainText, error);
+            }
+            catch (Exception e)
+            {
+                rethrown.SetResult(e);
+                throw;
+            }
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+
+        Assert.Equal(200, (await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).Head!.Status);
+        request.Tell(new ResponseAccepted(0));
+        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsAbort);
+        Assert.Same(error, await rethrown.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Empty_chunks_send_nothing()
+    {
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            for (var i = 0; i < 20; i++)
+                yield return Array.Empty<byte>();
+            yield return "x";
+        }
+        var stage = CreateTestProbe();
+        StartRequest(App, stage);
+
+        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(10));
+        Assert.Equal("x", Text(part));
+        Assert.All(part.Chunks, chunk => Assert.False(chunk.IsEmpty));
+        Assert.True(part.IsFinal);
+    }
+
+    [Fact]
+    public async Task The_next_step_waits_until_the_stage_accepted_the_last_batch()
+    {
+        var stepped = 0;
+        var big = new byte[RequestSettings.Default.ResponseBatchBytes];
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            for (var i = 0; i < 3; i++)
+            {
+                Interlocked.Increment(ref stepped);
+                yield return big;
+            }
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+
+        Assert.False((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsLast);
+        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, Volatile.Read(ref stepped));
+
+        request.Tell(new ResponseAccepted(0));
+        Assert.False((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsLast);
+        Assert.Equal(2, Volatile.Read(ref stepped));
+    }
+
+    [Fact]
+    public async Task Write_queues_data_and_the_next_step_waits_until_it_is_accepted()
+    {
+        var stepped = 0;
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            var write = startResponse("200 OK", PlainText);
+            write("written"u8.ToArray());
+            yield return Step.Empty;
+            Interlocked.Increment(ref stepped);
+            yield return "yielded";
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage);
+
+        var first = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        Assert.Equal("written", Text(first));
+        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, Volatile.Read(ref stepped));
+
+        request.Tell(new ResponseAccepted(0));
+        Assert.Equal("yielded", Text(await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))));
+    }
+
+    private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+    {
+        var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), HttpLimits.Default);
+        var actor = Sys.ActorOf(RequestActor.Props);
+        actor.Tell(new RequestActor.Start(app, head, 0, stage.Ref, "test-0", null, null, RequestSettings.Default));
+        return actor;
+    }
+
+    private static string Text(ResponseOut part) => string.Concat(part.Chunks.Select(c => Encoding.UTF8.GetString(c.Span)));
+}
