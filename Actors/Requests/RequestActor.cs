@@ -54,7 +54,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
         RequestSettings Settings);
 
     /// <summary>The client went away: fire Aborted, drop any pending future, dispose, stop.</summary>
-    public sealed class ClientDisconnected
+    public sealed class ClientDisconnected : IDeadLetterSuppression
     {
         public static readonly ClientDisconnected Instance = new();
 

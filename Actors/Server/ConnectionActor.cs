@@ -46,7 +46,7 @@ public sealed class ConnectionActor : ActorBase
     }
 
     /// <summary>To the parent when this connection has closed.</summary>
-    public sealed record Closed(IActorRef Connection);
+    public sealed record Closed(IActorRef Connection) : IDeadLetterSuppression;
 
     protected override bool Receive(object message)
     {
