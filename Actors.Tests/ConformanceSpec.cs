@@ -11,7 +11,7 @@ public sealed class EchoServerFixture : IDisposable
 {
     public EchoServerFixture()
     {
-        System = ActorSystem.Create("conformance");
+        System = ActorSystem.Create("conformance", ResumeConfig.Defaults);
         Server = TestServers.Start(System, EchoApp.Run);
     }
 

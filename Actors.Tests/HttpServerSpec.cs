@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Resume.Actors.Hosting;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -9,7 +10,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>The whole server through real sockets on 127.0.0.1: what a client sees.</summary>
-public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
 {
     private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";
 

@@ -1,7 +1,11 @@
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit;
+using Resume.Actors.Apps;
+using Resume.Actors.Hosting;
 using Resume.Actors.Requests;
+using Resume.Actors.Stats;
+using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -10,7 +14,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>The request actor alone, with a TestKit probe in the place of the connection stage.</summary>
-public sealed class RequestActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+public sealed class RequestActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
 {
     private static readonly KeyValuePair<string, string>[] PlainText = [new("Content-Type", "text/plain")];
 
@@ -350,11 +354,15 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : Akka.TestKit.Xu
         Assert.Equal("yielded", Text(await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))));
     }
 
-    private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+    private readonly ServerStats _stats = new();
+
+    private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null)
     {
         var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), HttpLimits.Default);
-        var actor = Sys.ActorOf(RequestActor.Props);
-        actor.Tell(new RequestActor.Start(app, head, 0, stage.Ref, "test-0", null, null, RequestSettings.Default));
+        options ??= AppOptions.Default;
+        var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
+        actor.Tell(new RequestActor.Start(
+            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", null, null, RequestSettings.Default, new CancellationTokenSource(), _stats, TestServers.Executor));
         return actor;
     }
 

@@ -19,6 +19,12 @@ public static class AppCatalog
         ["stream"] = StreamApp.Run,
         ["sleep"] = SleepApp.Run,
         ["reference"] = ReferenceApp.Run,
+        ["upload"] = UploadApp.Run,
+        ["proxy"] = ProxyApp.Run,
+        ["blocking"] = BlockingApp.Run,
+        ["lineclient"] = LineClientApp.Run,
+        ["fail"] = FailApp.Run,
+        ["hang"] = HangApp.Run,
     };
 
     /// <summary>The app named <paramref name="name"/>; empty or "demo" gives the demo.</summary>
@@ -32,11 +38,7 @@ public static class AppCatalog
             $"Unknown app '{name}'. Known apps: {DemoName}, {string.Join(", ", Samples.Keys)}.", nameof(name));
     }
 
-    public static App Demo()
-    {
-        var router = new PathPrefixRouter(Samples, Index);
-        return router;
-    }
+    public static PathPrefixRouter Demo() => new(Samples, Index);
 
     private static IEnumerable<Step> Index(Environ environ, StartResponse startResponse)
     {

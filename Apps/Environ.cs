@@ -41,6 +41,12 @@ public sealed class Environ : Dictionary<string, object>
 
     public RequestInput Input => (RequestInput)this["wsgi.input"];
 
+    /// <summary>Runs blocking or CPU-heavy work off the actor threads; yield the future it returns.</summary>
+    public Executor Executor { get => (Executor)this["resume.executor"]; init => this["resume.executor"] = value; }
+
+    /// <summary>Outgoing I/O as futures with timeouts, cancelled when the request is aborted.</summary>
+    public AsyncFacade Async { get => (AsyncFacade)this["resume.async"]; init => this["resume.async"] = value; }
+
     public TextWriter Errors => (TextWriter)this["wsgi.errors"];
 
     public string RequestMethod { get => Get(CgiKeys.RequestMethod); set => this[CgiKeys.RequestMethod] = value; }

@@ -23,6 +23,15 @@ public abstract class RequestInput
         return Task.FromResult(result);
     }
 
+    /// <summary>
+    /// Reads up to <paramref name="maxBytes"/> bytes, waiting if none are buffered: for apps registered
+    /// as blocking, or with a pre-buffered body. A suspending app yields <see cref="ReadAsync"/> instead.
+    /// </summary>
+    public virtual ReadOnlyMemory<byte> Read(int maxBytes) => ReadAsync(maxBytes).GetAwaiter().GetResult();
+
+    /// <summary>Whether bytes put back by <see cref="ReadLineAsync"/> are waiting.</summary>
+    protected bool HasPutBack => !_putBack.IsEmpty;
+
     /// <summary>Reads the whole body; fails with <see cref="InvalidDataException"/> past <paramref name="limit"/> bytes.</summary>
     public async Task<byte[]> ReadToEndAsync(long limit = long.MaxValue)
     {

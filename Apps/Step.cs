@@ -32,12 +32,36 @@ public readonly struct Step
     public static Step Wait(Task future) =>
         new(StepKind.Wait, default, future ?? throw new ArgumentNullException(nameof(future)));
 
+    /// <summary>Resumes the app when <paramref name="socket"/> has data to read (or has reached its end).</summary>
+    public static Step Readable(System.Net.Sockets.Socket socket, CancellationToken cancellation = default) =>
+        Wait(SocketReadiness.WhenReadable(socket, cancellation));
+
+    /// <summary>Resumes the app when <paramref name="socket"/> can take more bytes.</summary>
+    public static Step Writable(System.Net.Sockets.Socket socket, CancellationToken cancellation = default) =>
+        Wait(SocketReadiness.WhenWritable(socket, cancellation));
+
+    /// <summary>
+    /// The set form: resumes the app when any of <paramref name="readers"/> is readable or any of
+    /// <paramref name="writers"/> writable; <paramref name="ready"/> then tells which are.
+    /// </summary>
+    public static Step Ready(
+        IReadOnlyList<System.Net.Sockets.Socket> readers,
+        IReadOnlyList<System.Net.Sockets.Socket> writers,
+        out Task<ReadySockets> ready,
+        CancellationToken cancellation = default)
+    {
+        ready = SocketReadiness.WhenAny(readers, writers, cancellation);
+        return Wait(ready);
+    }
+
     /// <summary>An empty chunk: nothing is sent; repeated ones make the server back off.</summary>
     public static Step Empty => new(StepKind.Chunk, default, null);
 
     public static implicit operator Step(byte[] chunk) => Bytes(chunk);
 
     public static implicit operator Step(ReadOnlyMemory<byte> chunk) => Bytes(chunk);
+
+    public static implicit operator Step(Memory<byte> chunk) => Bytes(chunk);
 
     public static implicit operator Step(string text) => Bytes(Encoding.UTF8.GetBytes(text));
 

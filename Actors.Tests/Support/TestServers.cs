@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
 using Resume.Apps;
 
@@ -11,6 +12,12 @@ public static class TestServers
 
     public static ServerSettings Settings { get; } = ServerSettings.FromConfig(ResumeConfig.Defaults) with { Host = "127.0.0.1", Port = 0 };
 
-    public static ResumeServer Start(ActorSystem system, App app, ServerSettings? settings = null) =>
-        ResumeServer.Start(system, settings ?? Settings, app, $"server-{Interlocked.Increment(ref _names)}");
+    /// <summary>An executor for request actors started without a server.</summary>
+    public static DedicatedExecutor Executor { get; } = new(4, "test-executor");
+
+    public static ResumeServer Start(ActorSystem system, App app, ServerSettings? settings = null, AppOptions? options = null) =>
+        ResumeServer.Start(system, settings ?? Settings, app, options, $"server-{Interlocked.Increment(ref _names)}");
+
+    public static ResumeServer Start(ActorSystem system, AppBinding apps, ServerSettings? settings = null) =>
+        ResumeServer.Start(system, settings ?? Settings, apps, $"server-{Interlocked.Increment(ref _names)}");
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Resume.Actors.Apps;
 using Resume.Actors.Server;
 using Resume.Apps;
 
@@ -19,7 +20,7 @@ public static class ResumeHost
     {
         var config = ResumeConfig.Load(options.ConfigFile, options.ToHocon());
         var settings = ServerSettings.FromConfig(config);
-        var app = AppCatalog.Resolve(settings.App);
+        var apps = Bind(settings);
 
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAkka("resume", (akka, _) =>
@@ -28,7 +29,7 @@ public static class ResumeHost
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
-                var server = ResumeServer.Start(system, settings, app);
+                var server = ResumeServer.Start(system, settings, apps);
                 registry.Register<ServerActor>(server.Actor);
                 var shutdown = CoordinatedShutdown.Get(system);
                 shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "resume-unbind", async () =>
@@ -39,4 +40,10 @@ public static class ResumeHost
         });
         return builder.Build();
     }
+
+    /// <summary>The configured app: a sample by name, or the demo with each mount run by its own options.</summary>
+    public static AppBinding Bind(ServerSettings settings) =>
+        settings.App is "" or AppCatalog.DemoName
+            ? AppBinding.Routed(AppCatalog.DemoName, AppCatalog.Demo(), settings.OptionsFor)
+            : AppBinding.Single(settings.App, AppCatalog.Resolve(settings.App), settings.OptionsFor(settings.App));
 }

@@ -2,26 +2,38 @@ using System.Net;
 using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
+using Resume.Actors.Apps;
 using Resume.Actors.Server;
+using Resume.Actors.Stats;
 using Resume.Apps;
 
 namespace Resume.Actors.Hosting;
 
-/// <summary>A running server inside an actor system: its actor and the address it listens on.</summary>
+/// <summary>A running server inside an actor system: its actor, the address it listens on, and its stats.</summary>
 public sealed class ResumeServer
 {
-    private ResumeServer(IActorRef actor, IPEndPoint endpoint)
+    private ResumeServer(IActorRef actor, IPEndPoint endpoint, ServerStats stats)
     {
         Actor = actor;
         Endpoint = endpoint;
+        Stats = stats;
     }
 
     public IActorRef Actor { get; }
 
     public IPEndPoint Endpoint { get; }
 
-    /// <summary>Binds <see cref="ServerSettings.Host"/>:<see cref="ServerSettings.Port"/> (a bind error throws here) and starts serving <paramref name="app"/>.</summary>
-    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, App app, string name = "resume-server")
+    public ServerStats Stats { get; }
+
+    /// <summary>Serves one app on every path, with <paramref name="options"/>.</summary>
+    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, App app, AppOptions? options = null, string name = "resume-server") =>
+        Start(system, settings, AppBinding.Single("app", app, options ?? settings.DefaultAppOptions), name);
+
+    /// <summary>
+    /// Binds <see cref="ServerSettings.Host"/>:<see cref="ServerSettings.Port"/> (a bind error throws here)
+    /// and starts serving the apps of <paramref name="apps"/>, and the status endpoint if configured.
+    /// </summary>
+    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, string name = "resume-server")
     {
         var address = IPAddress.Parse(settings.Host);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -36,8 +48,11 @@ public sealed class ResumeServer
             listener.Dispose();
             throw;
         }
-        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
-        return new ResumeServer(system.ActorOf(ServerActor.Props(settings, app, listener), name), endpoint);
+        var stats = new ServerStats();
+        var executor = new DedicatedExecutor(settings.ExecutorThreads);
+        var served = apps.WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats));
+        var actor = system.ActorOf(ServerActor.Props(settings, served, stats, executor, listener), name);
+        return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats);
     }
 
     /// <summary>Stops accepting, lets requests in flight finish (up to the drain deadline) and closes every connection.</summary>

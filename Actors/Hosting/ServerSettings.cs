@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Resume.Actors.Apps;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -34,6 +35,22 @@ public sealed record ServerSettings
 
     public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Where the status endpoint answers; null when it is off.</summary>
+    public string? StatusPath { get; init; }
+
+    /// <summary>Threads of <c>environ.Executor</c>.</summary>
+    public int ExecutorThreads { get; init; } = 16;
+
+    /// <summary>How apps run unless <c>resume.apps.NAME</c> says otherwise.</summary>
+    public AppOptions DefaultAppOptions { get; init; } = AppOptions.Default;
+
+    /// <summary>The <c>resume.apps</c> section: per-app overrides by name.</summary>
+    public Config Apps { get; init; } = Config.Empty;
+
+    /// <summary>How the app named <paramref name="name"/> runs.</summary>
+    public AppOptions OptionsFor(string name) =>
+        Apps.HasPath(name) ? AppOptions.FromConfig(Apps.GetConfig(name), DefaultAppOptions) : DefaultAppOptions;
+
     /// <summary>Reads the <c>resume</c> section of <paramref name="config"/> (which must hold the defaults).</summary>
     public static ServerSettings FromConfig(Config config)
     {
@@ -66,6 +83,7 @@ public sealed record ServerSettings
                 MaxPipelined = connection.GetInt("max-pipelined"),
                 KeepAliveTimeout = connection.GetTimeSpan("keep-alive-timeout"),
                 UnreadBodyDrainLimit = connection.GetByteSize("unread-body-drain-limit") ?? ConnectionSettings.Default.UnreadBodyDrainLimit,
+                DrainUnreadExpectedBody = connection.GetBoolean("drain-unread-expected-body"),
             },
             ReadBufferSize = Bytes(connection, "read-buffer-size"),
             WriteHighWaterMark = Bytes(connection, "write-high-water-mark"),
@@ -79,6 +97,10 @@ public sealed record ServerSettings
                 EmptyBackoffMax = backoff.GetTimeSpan("max"),
             },
             DrainDeadline = resume.GetConfig("shutdown").GetTimeSpan("drain-deadline"),
+            StatusPath = server.GetString("status-path") is { Length: > 0 } statusPath ? statusPath : null,
+            ExecutorThreads = resume.GetInt("executor.threads"),
+            DefaultAppOptions = AppOptions.FromConfig(request, AppOptions.Default),
+            Apps = resume.HasPath("apps") ? resume.GetConfig("apps") : Config.Empty,
         };
     }
 

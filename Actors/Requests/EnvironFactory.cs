@@ -10,10 +10,12 @@ internal static class EnvironFactory
 {
     public static Environ Create(
         RequestHead head, RequestInput input, TextWriter errors, CancellationToken aborted, string requestId,
-        IPEndPoint? local, IPEndPoint? remote)
+        IPEndPoint? local, IPEndPoint? remote, Executor executor, AsyncFacade async)
     {
         var environ = new Environ(head.Headers, input, errors, aborted, requestId)
         {
+            Executor = executor,
+            Async = async,
             [Environ.CgiKeys.RequestMethod] = head.Method,
             [Environ.CgiKeys.PathInfo] = RequestTarget.PercentDecode(head.Path),
             [Environ.CgiKeys.QueryString] = head.Query,

@@ -3,6 +3,8 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using Resume.Actors.Apps;
+using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -12,18 +14,26 @@ namespace Resume.Actors.Requests;
 /// <summary>
 /// One in-flight request: steps the app's iterator once per message it receives and never two steps
 /// at once. Chunks are batched and sent to the connection stage; the next step waits until the stage
-/// accepted them. A yielded future suspends the request (no thread held) until it completes. The
-/// iterator is disposed exactly once, whatever ends the request.
+/// accepted them. A yielded future suspends the request (no thread held) until it completes — or, for
+/// an app registered as blocking, is waited on right there on the blocking dispatcher. The iterator
+/// is disposed exactly once, whatever ends the request.
 /// </summary>
 public sealed class RequestActor : ActorBase, IWithTimers
 {
+    public const string BlockingDispatcher = "resume.blocking-dispatcher";
+
     public static readonly Props Props = Props.Create<RequestActor>();
 
+    public static readonly Props BlockingProps = Props.WithDispatcher(BlockingDispatcher);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly CancellationTokenSource _aborted = new();
     private Start _start = null!;
+    private AppOptions _options = null!;
+    private RequestStatus _status = null!;
     private StreamedRequestInput _input = null!;
+    private Environ _environ = null!;
     private IEnumerator<Step>? _steps;
+    private Task? _prebuffered;
     private Write _write = null!;
     private ResponseHead? _head;
     private bool _headersSent;
@@ -38,20 +48,24 @@ public sealed class RequestActor : ActorBase, IWithTimers
     private bool _wrote;
     private bool _finished;
     private bool _disposed;
-    private bool _completedNormally;
+    private RequestOutcome? _outcome;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Starts the request; sent once, right after the actor is created.</summary>
+    /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
     public sealed record Start(
-        App App,
+        AppRoute Route,
         RequestHead Head,
         long Seq,
         IActorRef Stage,
         string RequestId,
         IPEndPoint? Local,
         IPEndPoint? Remote,
-        RequestSettings Settings);
+        RequestSettings Settings,
+        CancellationTokenSource Aborted,
+        ServerStats Stats,
+        Executor Executor);
 
     /// <summary>The client went away: fire Aborted, drop any pending future, dispose, stop.</summary>
     public sealed class ClientDisconnected : IDeadLetterSuppression
@@ -76,12 +90,18 @@ public sealed class RequestActor : ActorBase, IWithTimers
         }
     }
 
+    /// <summary>A suspend timeout (of generation <see cref="Generation"/>) or the deadline passed.</summary>
+    private sealed record TimedOut(string What, int Generation) : IDeadLetterSuppression;
+
+    private bool MayBlock => _options.Blocking;
+
     protected override bool Receive(object message)
     {
         switch (message)
         {
             case Resumed resumed when resumed.Generation == _generation && _waitingOn is not null:
                 _waitingOn = null;
+                Timers.Cancel("suspend");
                 Run();
                 return true;
             case Resumed:
@@ -90,22 +110,20 @@ public sealed class RequestActor : ActorBase, IWithTimers
                 _awaitingAck = false;
                 Run();
                 return true;
-            case BodyRead read:
-                _input.Deliver(read.Part);
-                ResumeIfInputReady();
-                return true;
-            case BodyFailed failed:
-                _input.Fail(failed.Status, failed.Reason);
-                ResumeIfInputReady();
-                return true;
             case Continue:
                 _pausedUntilContinue = false;
                 Run();
+                return true;
+            case TimedOut timedOut when timedOut.Generation == _generation || timedOut.What == "deadline":
+                OnTimedOut(timedOut.What);
+                return true;
+            case TimedOut:
                 return true;
             case Start start:
                 Begin(start);
                 return true;
             case ClientDisconnected:
+                _outcome ??= RequestOutcome.Aborted;
                 Context.Stop(Self);
                 return true;
             default:
@@ -115,43 +133,83 @@ public sealed class RequestActor : ActorBase, IWithTimers
 
     protected override void PostStop()
     {
-        if (!_completedNormally)
+        if (_start is null)
+            return;
+        if (_outcome is null or RequestOutcome.Aborted)
         {
-            try
-            {
-                _aborted.Cancel();
-            }
-            catch (AggregateException e)
-            {
-                _log.Warning(e, "[{0}] An Aborted callback of the app threw.", _start?.RequestId);
-            }
+            // The client went away or the server stopped this request.
+            _outcome ??= RequestOutcome.Aborted;
+            CancelAborted();
         }
-        _input?.Abort();
+        _input.Abort();
         DisposeSteps();
+        _start.Stats.Ended(_outcome.Value);
+        _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
+        _start.Stats.RequestActorStopped();
     }
 
     private void Begin(Start start)
     {
         _start = start;
-        _input = new StreamedRequestInput(start.Seq, start.Stage, Self, start.Head.HasBody);
+        _options = start.Route.Options;
+        _status = new RequestStatus(start.RequestId, start.Route.Name, start.Head.Method, start.Head.Path);
+        start.Stats.RequestActorStarted();
+        start.Stats.InFlight[start.RequestId] = _status;
+        _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, MayBlock);
         _write = Write;
-        var environ = EnvironFactory.Create(
-            start.Head, _input, new ErrorLogWriter(_log, start.RequestId), _aborted.Token, start.RequestId, start.Local, start.Remote);
-        try
+        var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
+        _environ = EnvironFactory.Create(
+            start.Head,
+            _input,
+            new ErrorLogWriter(_log, start.RequestId),
+            start.Aborted.Token,
+            start.RequestId,
+            start.Local,
+            start.Remote,
+            start.Executor,
+            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor));
+        if (_options.Deadline > TimeSpan.Zero)
+            Timers.StartSingleTimer("deadline", new TimedOut("deadline", 0), _options.Deadline);
+
+        if (_options.Prebuffer && start.Head.HasBody)
         {
-            _stepping = true;
-            _steps = start.App(environ, StartResponse).GetEnumerator();
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-            return;
-        }
-        finally
-        {
-            _stepping = false;
+            if (start.Head.Framing == BodyFraming.ContentLength && start.Head.ContentLength > _options.PrebufferLimit)
+            {
+                Fail(new RequestBodyRejectedException(413, $"The request body is larger than {_options.PrebufferLimit} bytes."));
+                return;
+            }
+            _status.Enter("pre-buffering", "request body");
+            _prebuffered = _input.PrebufferAsync(_options.PrebufferLimit);
+            if (!_prebuffered.IsCompleted)
+            {
+                Suspend(_prebuffered, "request body");
+                return;
+            }
         }
         Run();
+    }
+
+    /// <summary>Starts the app: its call and first step run here, in the actor, like every other step.</summary>
+    private bool StartApp()
+    {
+        if (_steps is null)
+        {
+            try
+            {
+                _stepping = true;
+                _steps = _start.Route.App(_environ, StartResponse).GetEnumerator();
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                return false;
+            }
+            finally
+            {
+                _stepping = false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Steps the app until it must wait: for the stage to take a batch, for a future, or for its turn.</summary>
@@ -159,6 +217,14 @@ public sealed class RequestActor : ActorBase, IWithTimers
     {
         if (_finished || _awaitingAck || _waitingOn is not null || _pausedUntilContinue)
             return;
+        if (_steps is null)
+        {
+            if (FailedPrebuffer())
+                return;
+            if (!StartApp())
+                return;
+        }
+        _status.Enter("running");
         var settings = _start.Settings;
         for (var steps = 0; ; steps++)
         {
@@ -201,13 +267,19 @@ public sealed class RequestActor : ActorBase, IWithTimers
                     // Data written in this step goes first; the ack resumes us if the future is done by then.
                     Flush(final: false);
                     if (!future.IsCompleted)
-                        Suspend(future);
+                        Suspend(future, Describe(future));
                     return;
                 }
                 if (future.IsCompleted)
                     continue;
+                if (MayBlock)
+                {
+                    if (!WaitHere(future))
+                        return;
+                    continue;
+                }
                 FlushIfAny();
-                Suspend(future);
+                Suspend(future, Describe(future));
                 return;
             }
             if (step.Chunk.IsEmpty && !_wrote)
@@ -222,9 +294,48 @@ public sealed class RequestActor : ActorBase, IWithTimers
             {
                 // Wait until the stage took this batch: a slow client pauses the app here.
                 Flush(final: false);
+                _status.Enter("backpressured", "client");
                 return;
             }
         }
+    }
+
+    private bool FailedPrebuffer()
+    {
+        if (_prebuffered?.Exception?.InnerException is not { } failure)
+            return false;
+        Fail(failure is InvalidDataException
+            ? new RequestBodyRejectedException(413, $"The request body is larger than {_options.PrebufferLimit} bytes.")
+            : failure);
+        return true;
+    }
+
+    /// <summary>A blocking app's future is waited on here, on the blocking dispatcher; false if the request ended meanwhile.</summary>
+    private bool WaitHere(Task future)
+    {
+        _status.Enter("blocked", Describe(future));
+        var timeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : Timeout.InfiniteTimeSpan;
+        try
+        {
+            future.Wait(timeout, _start.Aborted.Token);
+        }
+        catch (OperationCanceledException) when (_start.Aborted.IsCancellationRequested)
+        {
+            _outcome ??= RequestOutcome.Aborted;
+            Context.Stop(Self);
+            return false;
+        }
+        catch (AggregateException)
+        {
+            // Faulted or cancelled: the app reads the outcome from the future.
+        }
+        if (!future.IsCompleted)
+        {
+            OnTimedOut("suspend timeout");
+            return false;
+        }
+        _status.Enter("running");
+        return true;
     }
 
     private Write StartResponse(string status, IReadOnlyList<KeyValuePair<string, string>> headers, Exception? error = null)
@@ -246,8 +357,8 @@ public sealed class RequestActor : ActorBase, IWithTimers
 
     private void Write(ReadOnlyMemory<byte> data)
     {
-        if (_aborted.IsCancellationRequested)
-            throw new IOException("The client disconnected; the response cannot be written.");
+        if (_start.Aborted.IsCancellationRequested)
+            throw new IOException("The client disconnected (or the request timed out): the response cannot be written.");
         if (_finished)
             throw new InvalidOperationException("The response has already ended.");
         if (!_stepping)
@@ -273,23 +384,21 @@ public sealed class RequestActor : ActorBase, IWithTimers
         return true;
     }
 
-    private void Suspend(Task future)
+    private void Suspend(Task future, string what)
     {
         _waitingOn = future;
         var generation = ++_generation;
-        if (_input.Owns(future))
-            return; // the body piece that completes it arrives here as a message
-        future.PipeTo(Self, success: () => new Resumed(generation), failure: _ => new Resumed(generation));
+        _status.Enter("suspended", what);
+        if (_options.SuspendTimeout > TimeSpan.Zero)
+            Timers.StartSingleTimer("suspend", new TimedOut("suspend timeout", generation), _options.SuspendTimeout);
+        var self = Self;
+        // A body read is completed on the stream's thread, which then resumes us with one message.
+        if (_input.NotifyWhenDone(future, () => self.Tell(new Resumed(generation))))
+            return;
+        future.PipeTo(self, success: () => new Resumed(generation), failure: _ => new Resumed(generation));
     }
 
-    private void ResumeIfInputReady()
-    {
-        if (_waitingOn is { IsCompleted: true })
-        {
-            _waitingOn = null;
-            Run();
-        }
-    }
+    private string Describe(Task future) => _input.NotifyWhenDone(future, () => { }) ? "request body" : future.AsyncState as string ?? "future";
 
     /// <summary>Empty chunks: resume after other messages a few times, then after doubling delays.</summary>
     private void BackOff()
@@ -303,6 +412,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
             Pause(TimeSpan.Zero);
             return;
         }
+        _status.Enter("backing-off");
         var ticks = settings.EmptyBackoffInitial.Ticks << Math.Min(delayed - 1, 20);
         Pause(TimeSpan.FromTicks(Math.Min(ticks, settings.EmptyBackoffMax.Ticks)));
     }
@@ -333,6 +443,8 @@ public sealed class RequestActor : ActorBase, IWithTimers
             Chunks = _batch,
             IsFinal = final,
         };
+        _status.AddBytesOut(_batchBytes);
+        _status.SetBytesIn(_input.BytesRead);
         _headersSent = true;
         _batch = [];
         _batchBytes = 0;
@@ -349,46 +461,61 @@ public sealed class RequestActor : ActorBase, IWithTimers
             return;
         }
         _finished = true;
-        _completedNormally = true;
+        _outcome = RequestOutcome.Completed;
         Flush(final: true);
+        Context.Stop(Self);
+    }
+
+    private void OnTimedOut(string what)
+    {
+        if (_finished)
+            return;
+        _finished = true;
+        _outcome = RequestOutcome.TimedOut;
+        _log.Warning("[{0}] {1} {2}: {3} passed ({4}); the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what,
+            what == "deadline" ? _options.Deadline : _options.SuspendTimeout);
+        CancelAborted();
+        DisposeSteps();
+        EndWithError(504, $"504 Gateway Timeout (request {_start.RequestId})\n");
         Context.Stop(Self);
     }
 
     private void Fail(Exception error)
     {
         _finished = true;
+        _outcome = RequestOutcome.Failed;
         DisposeSteps();
         var rejected = FindBodyRejection(error);
         if (rejected is not null)
             _log.Info("[{0}] {1} {2}: request body refused ({3}): {4}", _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.Status, rejected.Message);
         else
             _log.Error(error, "[{0}] {1} {2}: the app failed", _start.RequestId, _start.Head.Method, _start.Head.Target);
+        var status = rejected?.Status ?? 500;
+        EndWithError(status, rejected is not null
+            ? $"{status} {ResponseHead.ReasonPhrase(status)}: {rejected.Message}\n"
+            : $"500 Internal Server Error (request {_start.RequestId})\n");
+        Context.Stop(Self);
+    }
 
+    /// <summary>An error status if nothing was sent yet; otherwise the response is cut short so the client sees it is incomplete.</summary>
+    private void EndWithError(int status, string text)
+    {
         if (_headersSent)
         {
-            // Too late for an error status: cut the response short so the client sees it is incomplete.
             _start.Stage.Tell(new ResponseOut { Seq = _start.Seq, Context = ResponseContext.For(_start.Head), Chunks = _batch, IsAbort = true }, Self);
+            return;
         }
-        else
-        {
-            var status = rejected?.Status ?? 500;
-            var text = rejected is not null
-                ? $"{status} {ResponseHead.ReasonPhrase(status)}: {rejected.Message}\n"
-                : $"500 Internal Server Error (request {_start.RequestId})\n";
-            var body = Encoding.UTF8.GetBytes(text);
-            _start.Stage.Tell(
-                new ResponseOut
-                {
-                    Seq = _start.Seq,
-                    Context = ResponseContext.For(_start.Head),
-                    Head = ResponseHead.Plain(status, body.Length),
-                    Chunks = [body],
-                    IsFinal = true,
-                },
-                Self);
-        }
-        _completedNormally = true;
-        Context.Stop(Self);
+        var body = Encoding.UTF8.GetBytes(text);
+        _start.Stage.Tell(
+            new ResponseOut
+            {
+                Seq = _start.Seq,
+                Context = ResponseContext.For(_start.Head),
+                Head = ResponseHead.Plain(status, body.Length),
+                Chunks = [body],
+                IsFinal = true,
+            },
+            Self);
     }
 
     private static RequestBodyRejectedException? FindBodyRejection(Exception error) => error switch
@@ -399,18 +526,33 @@ public sealed class RequestActor : ActorBase, IWithTimers
         _ => null,
     };
 
+    private void CancelAborted()
+    {
+        try
+        {
+            _start.Aborted.Cancel();
+        }
+        catch (AggregateException e)
+        {
+            _log.Warning(e, "[{0}] An Aborted callback of the app threw.", _start.RequestId);
+        }
+    }
+
     private void DisposeSteps()
     {
         if (_disposed)
             return;
         _disposed = true;
+        if (_steps is null)
+            return;
+        _start.Stats.IteratorDisposed();
         try
         {
-            _steps?.Dispose();
+            _steps.Dispose();
         }
         catch (Exception e)
         {
-            _log.Error(e, "[{0}] Disposing the app's iterator threw.", _start?.RequestId);
+            _log.Error(e, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
         }
     }
 }

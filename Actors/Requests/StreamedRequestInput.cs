@@ -7,25 +7,70 @@ namespace Resume.Actors.Requests;
 
 /// <summary>
 /// The request body read on demand: a read with nothing buffered asks the connection stage for one
-/// more piece and returns a future that the piece, arriving at the request actor, completes.
+/// more piece and returns a future that the piece completes. Pieces arrive on the stream's thread
+/// (see <see cref="IBodyReceiver"/>), so a blocking app may wait on a read synchronously.
 /// </summary>
-internal sealed class StreamedRequestInput(long seq, IActorRef stage, IActorRef requestActor, bool hasBody) : RequestInput
+internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
 {
     private readonly object _gate = new();
+    private readonly long _seq;
+    private readonly IActorRef _stage;
+    private readonly bool _mayBlock;
     private ReadOnlyMemory<byte> _buffered;
-    private bool _ended = !hasBody;
+    private bool _ended;
     private Exception? _failure;
     private TaskCompletionSource<ReadOnlyMemory<byte>>? _pending;
     private int _pendingMax;
+    private Action? _onPendingDone;
 
-    /// <summary>The bytes handed to the app so far.</summary>
+    /// <param name="mayBlock">Whether synchronous reads may wait (a blocking app's own thread).</param>
+    public StreamedRequestInput(long seq, IActorRef stage, bool hasBody, bool mayBlock)
+    {
+        _seq = seq;
+        _stage = stage;
+        _ended = !hasBody;
+        _mayBlock = mayBlock;
+    }
+
+    /// <summary>The body bytes handed to the app so far.</summary>
     public long BytesRead { get; private set; }
 
-    /// <summary>Whether <paramref name="future"/> is a read this input will complete when a piece arrives.</summary>
-    public bool Owns(Task future)
+    /// <summary>
+    /// If <paramref name="future"/> is the read in flight, arranges for <paramref name="onDone"/> to run
+    /// when it completes (on the stream's thread) and returns true.
+    /// </summary>
+    public bool NotifyWhenDone(Task future, Action onDone)
     {
         lock (_gate)
-            return _pending is not null && ReferenceEquals(_pending.Task, future);
+        {
+            if (_pending is null || !ReferenceEquals(_pending.Task, future))
+                return false;
+            _onPendingDone = onDone;
+            return true;
+        }
+    }
+
+    /// <summary>Reads the whole body into memory before the app starts; fails past <paramref name="limit"/> bytes.</summary>
+    public async Task PrebufferAsync(long limit)
+    {
+        var body = await ReadToEndAsync(limit).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _buffered = body;
+            _ended = true;
+            BytesRead = 0;
+        }
+    }
+
+    public override ReadOnlyMemory<byte> Read(int maxBytes)
+    {
+        lock (_gate)
+        {
+            if (!_mayBlock && _buffered.IsEmpty && !_ended && _failure is null && !HasPutBack)
+                throw new InvalidOperationException(
+                    "A synchronous Read would block an actor thread: yield Input.ReadAsync instead, or register the app as blocking or pre-buffered in HOCON.");
+        }
+        return ReadAsync(maxBytes).GetAwaiter().GetResult();
     }
 
     protected override Task<ReadOnlyMemory<byte>> ReadChunkAsync(int maxBytes)
@@ -42,16 +87,16 @@ internal sealed class StreamedRequestInput(long seq, IActorRef stage, IActorRef 
                 throw new InvalidOperationException("A read of the request body is already in flight; read one at a time.");
             _pending = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
             _pendingMax = maxBytes;
-            stage.Tell(new ReadBody(seq), requestActor);
-            return _pending.Task;
         }
+        _stage.Tell(new ReadBody(_seq, this));
+        return _pending.Task;
     }
 
-    /// <summary>A piece of the body arrived (on the request actor).</summary>
-    public void Deliver(RequestBody part)
+    public void OnBody(RequestBody part)
     {
         TaskCompletionSource<ReadOnlyMemory<byte>>? pending;
-        ReadOnlyMemory<byte> result = default;
+        Action? onDone;
+        ReadOnlyMemory<byte> result;
         lock (_gate)
         {
             _buffered = part.Data;
@@ -61,17 +106,17 @@ internal sealed class StreamedRequestInput(long seq, IActorRef stage, IActorRef 
                 return;
             if (_buffered.IsEmpty && !_ended)
             {
-                stage.Tell(new ReadBody(seq), requestActor);
+                _stage.Tell(new ReadBody(_seq, this));
                 return;
             }
-            _pending = null;
             result = Take(_pendingMax);
+            (_pending, onDone, _onPendingDone) = (null, _onPendingDone, null);
         }
         pending.SetResult(result);
+        onDone?.Invoke();
     }
 
-    /// <summary>The body broke HTTP/1.1 or a limit: reads fail with the status to answer.</summary>
-    public void Fail(int status, string reason) => FailWith(new RequestBodyRejectedException(status, reason));
+    public void OnBodyFailed(int status, string reason) => FailWith(new RequestBodyRejectedException(status, reason));
 
     /// <summary>The request is over: a read still waiting fails rather than waiting forever.</summary>
     public void Abort() => FailWith(new OperationCanceledException("The request ended before its body was read."));
@@ -79,13 +124,15 @@ internal sealed class StreamedRequestInput(long seq, IActorRef stage, IActorRef 
     private void FailWith(Exception failure)
     {
         TaskCompletionSource<ReadOnlyMemory<byte>>? pending;
+        Action? onDone;
         lock (_gate)
         {
             _failure ??= failure;
-            pending = _pending;
-            _pending = null;
+            (pending, _pending) = (_pending, null);
+            (onDone, _onPendingDone) = (_onPendingDone, null);
         }
         pending?.TrySetException(failure);
+        onDone?.Invoke();
     }
 
     private ReadOnlyMemory<byte> Take(int maxBytes)

@@ -4,8 +4,10 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
 using Resume.Actors.Requests;
+using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -24,7 +26,7 @@ public sealed class ConnectionActor : ActorBase
     public static readonly Props Props = Props.Create<ConnectionActor>();
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<long, IActorRef> _inFlight = new();
+    private readonly Dictionary<long, (IActorRef Actor, CancellationTokenSource Aborted)> _inFlight = new();
     private Start _start = null!;
     private IPEndPoint? _local;
     private IPEndPoint? _remote;
@@ -33,7 +35,8 @@ public sealed class ConnectionActor : ActorBase
     private bool _streamEnded;
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
-    public sealed record Start(Socket Socket, App App, ServerSettings Settings, IMaterializer Materializer, long ConnectionId);
+    public sealed record Start(
+        Socket Socket, AppBinding Apps, ServerSettings Settings, IMaterializer Materializer, long ConnectionId, ServerStats Stats, Executor Executor);
 
     /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
     public sealed class Drain
@@ -67,8 +70,12 @@ public sealed class ConnectionActor : ActorBase
                 _streamEnded = true;
                 if (ended.ClientGone)
                 {
-                    foreach (var request in _inFlight.Values)
+                    foreach (var (request, aborted) in _inFlight.Values)
+                    {
+                        // Cancelled here, not only in the request actor: a blocking app may be holding its thread.
+                        CancelQuietly(aborted);
                         request.Tell(RequestActor.ClientDisconnected.Instance);
+                    }
                 }
                 Context.Stop(Self);
                 return true;
@@ -93,12 +100,14 @@ public sealed class ConnectionActor : ActorBase
         // socket ends the stream too.
         if (!_streamEnded)
             _start?.Socket.Dispose();
+        _start?.Stats.ConnectionClosed();
         Context.Parent.Tell(new Closed(Self));
     }
 
     private void Begin(Start start)
     {
         _start = start;
+        start.Stats.ConnectionOpened();
         var socket = start.Socket;
         _local = socket.LocalEndPoint as IPEndPoint;
         _remote = socket.RemoteEndPoint as IPEndPoint;
@@ -113,9 +122,33 @@ public sealed class ConnectionActor : ActorBase
 
     private void OnRequest(RequestArrived arrived)
     {
-        var request = Context.ActorOf(RequestActor.Props);
+        var route = _start.Apps.Resolve(arrived.Head);
+        var request = Context.ActorOf(route.Options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
+        var aborted = new CancellationTokenSource();
         request.Tell(new RequestActor.Start(
-            _start.App, arrived.Head, arrived.Seq, Sender, $"{_start.ConnectionId}-{arrived.Seq}", _local, _remote, _start.Settings.Request));
-        _inFlight[arrived.Seq] = request;
+            route,
+            arrived.Head,
+            arrived.Seq,
+            Sender,
+            $"{_start.ConnectionId}-{arrived.Seq}",
+            _local,
+            _remote,
+            _start.Settings.Request,
+            aborted,
+            _start.Stats,
+            _start.Executor));
+        _inFlight[arrived.Seq] = (request, aborted);
+    }
+
+    private void CancelQuietly(CancellationTokenSource aborted)
+    {
+        try
+        {
+            aborted.Cancel();
+        }
+        catch (AggregateException e)
+        {
+            _log.Warning(e, "An Aborted callback of an app threw.");
+        }
     }
 }

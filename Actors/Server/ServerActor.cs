@@ -5,7 +5,9 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
+using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Sockets;
 
@@ -20,7 +22,9 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ServerSettings _settings;
-    private readonly App _app;
+    private readonly AppBinding _apps;
+    private readonly ServerStats _stats;
+    private readonly Executor _executor;
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly Socket _listener;
@@ -32,10 +36,12 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ServerActor(ServerSettings settings, App app, Socket listener)
+    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, Socket listener)
     {
         _settings = settings;
-        _app = app;
+        _apps = apps;
+        _stats = stats;
+        _executor = executor;
         _listener = listener;
 
         Receive<AcceptStreamStarted>(_ => (_acceptStream = Sender).Tell(AcceptAck.Instance));
@@ -55,8 +61,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     }
 
     /// <param name="listener">A socket already bound and listening (see <see cref="ResumeServer"/>), so bind errors surface at start.</param>
-    public static Props Props(ServerSettings settings, App app, Socket listener) =>
-        Akka.Actor.Props.Create(() => new ServerActor(settings, app, listener));
+    public static Props Props(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, Socket listener) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, listener));
 
     /// <summary>Ask for the bound address; answered with <see cref="Bound"/>.</summary>
     public sealed class GetBinding
@@ -131,7 +137,11 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
                 _materializer);
     }
 
-    protected override void PostStop() => _listener.Dispose();
+    protected override void PostStop()
+    {
+        _listener.Dispose();
+        (_executor as IDisposable)?.Dispose();
+    }
 
     private void OnAccepted(Socket socket)
     {
@@ -142,7 +152,7 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         else
         {
             var connection = Context.ActorOf(ConnectionActor.Props);
-            connection.Tell(new ConnectionActor.Start(socket, _app, _settings, _materializer, ++_connectionIds));
+            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, _materializer, ++_connectionIds, _stats, _executor));
             _connections.Add(connection);
         }
         if (_connections.Count < _settings.MaxConnections)

@@ -19,22 +19,31 @@ public sealed class PathPrefixRouter
         _fallback = fallback ?? NotFound;
     }
 
-    public IReadOnlyList<string> Prefixes => _mounts.Select(m => m.Key).ToArray();
+    /// <summary>The mount names, without slashes.</summary>
+    public IReadOnlyList<string> MountNames => _mounts.Select(m => m.Key[1..]).ToArray();
+
+    /// <summary>The name of the mount that serves <paramref name="path"/>, or null for the fallback.</summary>
+    public string? MountFor(string path) => Match(path) is { } mount ? mount.Key[1..] : null;
 
     public IEnumerable<Step> Run(Environ environ, StartResponse startResponse)
     {
         var path = environ.PathInfo;
-        foreach (var (prefix, app) in _mounts)
+        if (Match(path) is not { } mount)
+            return _fallback(environ, startResponse);
+        environ.ScriptName += mount.Key;
+        environ.PathInfo = path[mount.Key.Length..];
+        return mount.Value(environ, startResponse);
+    }
+
+    private KeyValuePair<string, App>? Match(string path)
+    {
+        foreach (var mount in _mounts)
         {
-            if (!path.StartsWith(prefix, StringComparison.Ordinal))
-                continue;
-            if (path.Length > prefix.Length && path[prefix.Length] != '/')
-                continue;
-            environ.ScriptName += prefix;
-            environ.PathInfo = path[prefix.Length..];
-            return app(environ, startResponse);
+            var prefix = mount.Key;
+            if (path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/'))
+                return mount;
         }
-        return _fallback(environ, startResponse);
+        return null;
     }
 
     public static implicit operator App(PathPrefixRouter router) => router.Run;

@@ -28,14 +28,11 @@ public sealed record RequestRejected(int Status, string Reason);
 /// <summary>Stage → connection actor: the stage stopped; <paramref name="ClientGone"/> when the client left mid-request.</summary>
 public sealed record ConnectionEnded(bool ClientGone, string Reason) : IDeadLetterSuppression;
 
-/// <summary>Request → stage: send the next piece of request <paramref name="Seq"/>'s body.</summary>
-public sealed record ReadBody(long Seq) : IDeadLetterSuppression;
-
-/// <summary>Stage → request: a piece of its body (the last one has <see cref="RequestBody.IsLast"/>).</summary>
-public sealed record BodyRead(long Seq, RequestBody Part) : IDeadLetterSuppression;
-
-/// <summary>Stage → request: its body broke HTTP/1.1 or a limit; answer <paramref name="Status"/> if you still can.</summary>
-public sealed record BodyFailed(long Seq, int Status, string Reason) : IDeadLetterSuppression;
+/// <summary>
+/// Request → stage: hand the next piece of request <paramref name="Seq"/>'s body to <paramref name="Receiver"/>.
+/// The first ask of a request that sent <c>Expect: 100-continue</c> is what answers it.
+/// </summary>
+public sealed record ReadBody(long Seq, IBodyReceiver Receiver) : IDeadLetterSuppression;
 
 /// <summary>Stage → request: a piece of its response went downstream; it may produce the next.</summary>
 public sealed record ResponseAccepted(long Seq) : IDeadLetterSuppression;

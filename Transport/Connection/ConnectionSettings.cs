@@ -12,5 +12,12 @@ public sealed record ConnectionSettings
     /// <summary>How much of a body the app left unread is read and dropped to keep the connection; past it, it closes.</summary>
     public long UnreadBodyDrainLimit { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// When an app answers a request with <c>Expect: 100-continue</c> without reading its body, the
+    /// client may or may not send it: false closes the connection after the response (safe), true
+    /// reads and drops the body as for any unread body.
+    /// </summary>
+    public bool DrainUnreadExpectedBody { get; init; }
+
     public static ConnectionSettings Default { get; } = new();
 }

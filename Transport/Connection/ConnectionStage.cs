@@ -36,9 +36,12 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         private long _nextSeq;
         private long _frontSeq;
         private long _bodySeq = -1;
-        private IActorRef? _bodyReader;
+        private IBodyReceiver? _bodyReader;
         private bool _bodyWanted;
-        private BodyFailed? _bodyFailure;
+        private (int Status, string Reason)? _bodyFailure;
+        private long _expectContinueSeq = -1;
+        private bool _continueOwed;
+        private bool _frontStarted;
         private bool _draining;
         private long _drained;
         private bool _readingStopped;
@@ -108,10 +111,10 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
             if (_bodySeq >= 0 && !_draining)
             {
                 // The body of a running request broke: it answers, then the connection closes.
-                _bodyFailure = new BodyFailed(_bodySeq, bad.Status, bad.Message);
+                _bodyFailure = (bad.Status, bad.Message);
                 _closeAfterSeq = _bodySeq;
                 if (_bodyWanted)
-                    _bodyReader!.Tell(_bodyFailure, Self);
+                    _bodyReader!.OnBodyFailed(bad.Status, bad.Message);
                 return;
             }
             if (_draining)
@@ -145,6 +148,8 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
             _stage.Connection.Tell(new RequestArrived(head, seq), Self);
             if (head.HasBody)
             {
+                if (head.ExpectContinue)
+                    _expectContinueSeq = seq;
                 _bodySeq = seq;
                 _bodyReader = null;
                 _bodyWanted = false;
@@ -171,7 +176,7 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
                 return;
             }
             _bodyWanted = false;
-            _bodyReader!.Tell(new BodyRead(_bodySeq, body), Self);
+            _bodyReader!.OnBody(body);
             if (body.IsLast)
                 EndBody();
         }
@@ -194,17 +199,23 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
                     TryPush();
                     break;
                 case ReadBody read when read.Seq == _bodySeq && !_draining:
-                    _bodyReader = envelope.Sender;
-                    if (_bodyFailure is not null)
+                    _bodyReader = read.Receiver;
+                    if (_bodyFailure is { } failure)
                     {
-                        envelope.Sender.Tell(_bodyFailure, Self);
+                        read.Receiver.OnBodyFailed(failure.Status, failure.Reason);
                         break;
+                    }
+                    if (read.Seq == _expectContinueSeq)
+                    {
+                        _expectContinueSeq = -1;
+                        _continueOwed = true;
+                        TryPush();
                     }
                     _bodyWanted = true;
                     PullIfWanted();
                     break;
                 case ReadBody read when read.Seq < _nextSeq:
-                    envelope.Sender.Tell(new BodyRead(read.Seq, RequestBody.End), Self);
+                    read.Receiver.OnBody(RequestBody.End);
                     break;
                 case StopReading:
                     _readingStopped = true;
@@ -217,9 +228,28 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
 
         private void TryPush()
         {
-            if (!IsAvailable(_stage.Out) || !_ready.Remove(_frontSeq, out var entry))
+            if (!IsAvailable(_stage.Out))
+                return;
+            if (_continueOwed && _bodySeq == _frontSeq && !_frontStarted)
+            {
+                _continueOwed = false;
+                Push(_stage.Out, new ResponseOut { Seq = _frontSeq, Context = ResponseContext.Unparsed, IsContinue = true });
+                return;
+            }
+            if (!_ready.Remove(_frontSeq, out var entry))
                 return;
             var (part, sender) = entry;
+            if (part.Seq == _expectContinueSeq)
+            {
+                // Answered without reading the body the client holds back: it may or may not send it.
+                _expectContinueSeq = -1;
+                if (!_settings.DrainUnreadExpectedBody && part.Head is not null)
+                {
+                    _closeAfterSeq = part.Seq;
+                    part = part with { Context = part.Context with { KeepAlive = false } };
+                }
+            }
+            _frontStarted = true;
             Push(_stage.Out, part);
             if (!part.IsLast)
             {
@@ -229,6 +259,8 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
 
             _stage.Connection.Tell(new ResponseSent(part.Seq, part.IsAbort), Self);
             _frontSeq++;
+            _frontStarted = false;
+            _continueOwed = false;
             if (part.IsAbort)
                 return; // the renderer closes the connection
             if (part.Seq == _closeAfterSeq)

@@ -62,6 +62,12 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
         {
             var part = Grab(_stage.In);
             var bytes = new OutgoingBytes();
+            if (part.IsContinue)
+            {
+                bytes.Add("HTTP/1.1 100 Continue\r\n\r\n"u8);
+                Push(_stage.Out, bytes.Seal());
+                return;
+            }
             if (part.Head is not null)
                 RenderHead(part.Head, part.Context, bytes);
             foreach (var chunk in part.Chunks)

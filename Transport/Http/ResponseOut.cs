@@ -6,7 +6,7 @@ namespace Resume.Transport.Http;
 /// A piece of a response on its way to the socket: the head (on the first piece), body chunks, and
 /// whether it ends the response normally (<see cref="IsFinal"/>) or cuts it short (<see cref="IsAbort"/>).
 /// </summary>
-public sealed class ResponseOut : IDeadLetterSuppression
+public sealed record ResponseOut : IDeadLetterSuppression
 {
     public required long Seq { get; init; }
 
@@ -20,6 +20,9 @@ public sealed class ResponseOut : IDeadLetterSuppression
 
     /// <summary>Ends the response short: no final chunk, the connection closes, the client sees truncation.</summary>
     public bool IsAbort { get; init; }
+
+    /// <summary>An interim <c>100 Continue</c>, sent when the app first reads a body the client holds back.</summary>
+    public bool IsContinue { get; init; }
 
     public bool IsLast => IsFinal || IsAbort;
 }

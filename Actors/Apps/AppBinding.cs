@@ -1,0 +1,44 @@
+using Resume.Apps;
+using Resume.Apps.Routing;
+using Resume.Transport.Http;
+
+namespace Resume.Actors.Apps;
+
+/// <summary>
+/// Chooses the route of each request before its app starts, since how an app runs (blocking,
+/// pre-buffered, deadlines) must be known before it is called. The status endpoint, when on, is
+/// answered ahead of the app.
+/// </summary>
+public sealed class AppBinding
+{
+    private readonly Func<RequestHead, AppRoute> _resolve;
+
+    private AppBinding(Func<RequestHead, AppRoute> resolve) => _resolve = resolve;
+
+    public AppRoute Resolve(RequestHead head) => _resolve(head);
+
+    /// <summary>One app on every path.</summary>
+    public static AppBinding Single(string name, App app, AppOptions? options = null)
+    {
+        var route = new AppRoute(name, app, options ?? AppOptions.Default);
+        return new AppBinding(_ => route);
+    }
+
+    /// <summary>A router whose mounts each run with their own options, by mount name.</summary>
+    public static AppBinding Routed(string name, PathPrefixRouter router, Func<string, AppOptions> optionsFor)
+    {
+        var fallback = new AppRoute(name, router, optionsFor(name));
+        var routes = router.MountNames.ToDictionary(mount => mount, mount => new AppRoute(mount, router, optionsFor(mount)), StringComparer.Ordinal);
+        return new AppBinding(head =>
+            router.MountFor(RequestTarget.PercentDecode(head.Path)) is { } mount ? routes[mount] : fallback);
+    }
+
+    /// <summary>Answers <paramref name="path"/> with <paramref name="status"/> and everything else as before.</summary>
+    public AppBinding WithStatusEndpoint(string? path, App status)
+    {
+        if (string.IsNullOrEmpty(path))
+            return this;
+        var route = new AppRoute("status", status, AppOptions.Default);
+        return new AppBinding(head => RequestTarget.PercentDecode(head.Path) == path ? route : _resolve(head));
+    }
+}

@@ -1,0 +1,46 @@
+namespace Resume.Actors.Stats;
+
+/// <summary>
+/// What one request in flight is doing, as the status endpoint shows it. Written only by its request
+/// actor; read by anyone (a snapshot may be a moment old).
+/// </summary>
+public sealed class RequestStatus(string id, string app, string method, string path)
+{
+    private volatile string _state = "starting";
+    private volatile string? _waitingOn;
+    private long _since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long _bytesIn;
+    private long _bytesOut;
+
+    public string Id { get; } = id;
+
+    public string App { get; } = app;
+
+    public string Method { get; } = method;
+
+    public string Path { get; } = path;
+
+    /// <summary>running, suspended (on <see cref="WaitingOn"/>), backpressured (the client is slow), backing-off (empty chunks), pre-buffering.</summary>
+    public string State => _state;
+
+    public string? WaitingOn => _waitingOn;
+
+    public DateTimeOffset Since => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref _since));
+
+    public long BytesIn => Interlocked.Read(ref _bytesIn);
+
+    public long BytesOut => Interlocked.Read(ref _bytesOut);
+
+    public void Enter(string state, string? waitingOn = null)
+    {
+        if (_state == state && _waitingOn == waitingOn)
+            return;
+        _state = state;
+        _waitingOn = waitingOn;
+        Interlocked.Exchange(ref _since, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    public void SetBytesIn(long bytes) => Interlocked.Exchange(ref _bytesIn, bytes);
+
+    public void AddBytesOut(long bytes) => Interlocked.Add(ref _bytesOut, bytes);
+}
