@@ -398,7 +398,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
         future.PipeTo(self, success: () => new Resumed(generation), failure: _ => new Resumed(generation));
     }
 
-    private string Describe(Task future) => _input.NotifyWhenDone(future, () => { }) ? "request body" : future.AsyncState as string ?? "future";
+    private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : future.AsyncState as string ?? "future";
 
     /// <summary>Empty chunks: resume after other messages a few times, then after doubling delays.</summary>
     private void BackOff()

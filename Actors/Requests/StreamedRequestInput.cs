@@ -35,6 +35,12 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
     /// <summary>The body bytes handed to the app so far.</summary>
     public long BytesRead { get; private set; }
 
+    public bool IsPendingRead(Task future)
+    {
+        lock (_gate)
+            return _pending is not null && ReferenceEquals(_pending.Task, future);
+    }
+
     /// <summary>
     /// If <paramref name="future"/> is the read in flight, arranges for <paramref name="onDone"/> to run
     /// when it completes (on the stream's thread) and returns true.

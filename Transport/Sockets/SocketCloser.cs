@@ -5,10 +5,12 @@ namespace Resume.Transport.Sockets;
 /// <summary>Closes sockets so that a response already sent is not destroyed by a reset.</summary>
 public static class SocketCloser
 {
+    private const int MaxDiscarded = 1024 * 1024;
+
     /// <summary>
-    /// Shuts down sending, then reads and discards until the client closes or <paramref name="linger"/>
-    /// passes: closing with unread input would make the kernel send RST, which can destroy a response
-    /// (a 400, say) the client has not read yet.
+    /// Shuts down sending, then reads and discards until the client closes, <paramref name="linger"/>
+    /// passes or 1 MiB came: closing with unread input would make the kernel send RST, which can
+    /// destroy a response (a 400, say) the client has not read yet.
     /// </summary>
     public static void CloseGracefully(Socket socket, TimeSpan linger) => _ = LingerAsync(socket, linger);
 
@@ -30,11 +32,12 @@ public static class SocketCloser
         try
         {
             socket.Shutdown(SocketShutdown.Send);
-            var discard = new byte[1024];
+            var discard = new byte[4096];
             using var timeout = new CancellationTokenSource(linger);
-            while (await socket.ReceiveAsync(discard, SocketFlags.None, timeout.Token).ConfigureAwait(false) > 0)
-            {
-            }
+            var budget = MaxDiscarded;
+            int read;
+            while (budget > 0 && (read = await socket.ReceiveAsync(discard, SocketFlags.None, timeout.Token).ConfigureAwait(false)) > 0)
+                budget -= read;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
