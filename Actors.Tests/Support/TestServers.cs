@@ -18,6 +18,10 @@ public static class TestServers
     public static ResumeServer Start(ActorSystem system, App app, ServerSettings? settings = null, AppOptions? options = null) =>
         ResumeServer.Start(system, settings ?? Settings, app, options, $"server-{Interlocked.Increment(ref _names)}");
 
+    /// <summary>The demo with every sample, each run as HOCON says (blocking registered as blocking).</summary>
+    public static AppBinding Demo(ServerSettings? settings = null) =>
+        AppBinding.Routed(AppCatalog.DemoName, AppCatalog.Demo(), (settings ?? Settings).OptionsFor);
+
     public static ResumeServer Start(ActorSystem system, AppBinding apps, ServerSettings? settings = null) =>
         ResumeServer.Start(system, settings ?? Settings, apps, $"server-{Interlocked.Increment(ref _names)}");
 }

@@ -94,6 +94,9 @@ public sealed class ConnectionActor : ActorBase
         }
     }
 
+    // A request actor that crashed is stopped (its PostStop disposes the iterator), never restarted mid-response.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     protected override void PostStop()
     {
         // Stopped from outside (drain deadline, shutdown) with the stream still running: closing the

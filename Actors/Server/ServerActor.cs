@@ -129,6 +129,9 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _materializer = Context.System.Materializer(namePrefix: "resume");
+        // The scheduler starts its timer thread on first use and blocks its caller until then; were the
+        // first use a burst of new connections, their threads would wait on a starved thread pool.
+        Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
         _log.Info("Listening on http://{0}", _listener.LocalEndPoint);
 
         Source.FromGraph(new SocketAcceptSource(_listener))
@@ -136,6 +139,9 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
                 Sink.ActorRefWithAck<Socket>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
                 _materializer);
     }
+
+    // A connection that crashed is closed, not restarted: its socket and stream are gone with it.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     protected override void PostStop()
     {

@@ -1,0 +1,160 @@
+using Resume.Actors.Apps;
+using Resume.Actors.Hosting;
+using Resume.Actors.Tests.Support;
+using Resume.Apps;
+using Resume.Apps.Samples;
+using Xunit.Abstractions;
+
+namespace Resume.Actors.Tests;
+
+/// <summary>How requests end: client disconnects, suspend timeouts and deadlines, empty-chunk back-off.</summary>
+public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+{
+    private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";
+
+    [Fact]
+    public async Task A_client_disconnect_fires_Aborted_drops_the_future_disposes_once_and_write_throws()
+    {
+        var aborted = new TaskCompletionSource();
+        var disposals = 0;
+        string? writeError = null;
+        var pending = new TaskCompletionSource();
+        IEnumerable<Step> Waiting(Environ environ, StartResponse startResponse)
+        {
+            environ.Aborted.Register(() => aborted.TrySetResult());
+            var write = startResponse("200 OK", [new("Content-Type", "text/plain")]);
+            try
+            {
+                yield return pending.Task;
+                write("resumed after the client left"u8.ToArray());
+            }
+            finally
+            {
+                Interlocked.Increment(ref disposals);
+                try
+                {
+                    write("goodbye"u8.ToArray());
+                }
+                catch (IOException e)
+                {
+                    writeError = e.Message;
+                }
+            }
+        }
+        var server = TestServers.Start(Sys, Waiting);
+        var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(string.Format(Get, "/"));
+        await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), TimeSpan.FromSeconds(5));
+
+        await client.DisposeAsync();
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.RequestActors), TimeSpan.FromSeconds(5));
+        pending.SetResult();
+        await Task.Delay(200);
+
+        Assert.Equal(1, disposals);
+        Assert.Contains("client disconnected", writeError);
+        Assert.Equal(1, server.Stats.Aborted);
+        Assert.Equal(1, server.Stats.Disposed);
+        Assert.Empty(server.Stats.InFlight);
+    }
+
+    [Fact]
+    public async Task A_request_stuck_on_a_future_gets_504_after_the_suspend_timeout_and_the_connection_goes_on()
+    {
+        var disposed = new TaskCompletionSource();
+        IEnumerable<Step> Stuck(Environ environ, StartResponse startResponse)
+        {
+            if (environ.PathInfo == "/hello")
+            {
+                foreach (var step in HelloApp.Run(environ, startResponse))
+                    yield return step;
+                yield break;
+            }
+            try
+            {
+                yield return new TaskCompletionSource().Task;
+            }
+            finally
+            {
+                disposed.TrySetResult();
+            }
+        }
+        var server = TestServers.Start(Sys, Stuck, options: AppOptions.Default with { SuspendTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await using var bystander = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(string.Format(Get, "/stuck"));
+        await bystander.SendAsync(string.Format(Get, "/hello"));
+
+        Assert.Equal(200, (await bystander.ReadResponseAsync()).Status);
+        Assert.Equal(504, (await client.ReadResponseAsync()).Status);
+        await disposed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await client.SendAsync(string.Format(Get, "/hello"));
+        Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
+        Assert.Equal(1, server.Stats.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_request_past_its_deadline_after_headers_is_cut_short()
+    {
+        var server = TestServers.Start(Sys, StreamApp.Run, options: AppOptions.Default with { Deadline = TimeSpan.FromMilliseconds(500) });
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(string.Format(Get, "/?chunks=100&size=10&delay_ms=50"));
+
+        var response = await client.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.False(response.Complete);
+        Assert.InRange(response.Body.Length, 10, 990);
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.TimedOut), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Empty_chunks_back_off_instead_of_spinning()
+    {
+        long steps = 0;
+        var server = TestServers.Start(Sys, StreamApp.Observed(n => Interlocked.Exchange(ref steps, n)));
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(string.Format(Get, "/?chunks=1000000000&size=0"));
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var count = Interlocked.Read(ref steps);
+        Output!.WriteLine($"{count} empty chunks in 2 s");
+        // Spinning would step millions of times; backing off to 100 ms steps a few dozen.
+        Assert.InRange(count, 5, 200);
+        Assert.Equal("backing-off", Assert.Single(server.Stats.InFlight.Values).State);
+    }
+
+    [Fact]
+    public async Task A_disconnect_storm_leaves_every_iterator_disposed_and_no_request_actor_alive()
+    {
+        Assert.False(TestServers.Settings.OptionsFor("hang").Blocking);
+        Assert.False(TestServers.Settings.OptionsFor("stream").Blocking);
+        Assert.True(TestServers.Settings.OptionsFor("blocking").Blocking);
+        var server = TestServers.Start(Sys, TestServers.Demo());
+        var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
+        var paths = new[] { "/hang", "/stream?chunks=1000&size=100&delay_ms=20", "/sleep?ms=5000", "/blocking?ms=2000" };
+        await Task.WhenAll(clients.Select((c, i) => c.SendAsync(string.Format(Get, paths[i % paths.Length]))));
+        await AwaitAssertAsync(() => Assert.True(200 == server.Stats.InFlight.Count, string.Join(",", server.Stats.InFlight.Values.GroupBy(r => r.App + ":" + r.State).Select(g => $"{g.Key}={g.Count()}")) + $" completed={server.Stats.Completed} failed={server.Stats.Failed} conns={server.Stats.Connections}"), TimeSpan.FromSeconds(10));
+
+        foreach (var (client, i) in clients.Select((c, i) => (c, i)))
+        {
+            if (i % 2 == 0)
+                client.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // a reset, not a close
+            await client.DisposeAsync();
+        }
+
+        await AwaitAssertAsync(
+            () =>
+            {
+                Assert.Empty(server.Stats.InFlight);
+                Assert.Equal(0, server.Stats.RequestActors);
+                Assert.Equal(0, server.Stats.Connections);
+            },
+            TimeSpan.FromSeconds(20));
+        var stats = server.Stats;
+        Output!.WriteLine($"completed {stats.Completed}, aborted {stats.Aborted}, failed {stats.Failed}, disposed {stats.Disposed}");
+        Assert.Equal(200, stats.Completed + stats.Aborted + stats.Failed + stats.TimedOut);
+        Assert.Equal(200, stats.Disposed);
+        Assert.Equal(0, stats.Failed);
+    }
+}

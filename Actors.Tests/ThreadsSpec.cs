@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Resume.Actors.Apps;
+using Resume.Actors.Hosting;
+using Resume.Actors.Tests.Support;
+using Resume.Apps;
+using Resume.Apps.Samples;
+using Xunit.Abstractions;
+
+namespace Resume.Actors.Tests;
+
+/// <summary>Blocking apps on their own bounded dispatcher, and the executor for heavy work.</summary>
+public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+{
+    private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";
+
+    [Fact]
+    public async Task An_app_registered_as_blocking_runs_its_steps_on_the_blocking_dispatcher()
+    {
+        string? stepThread = null;
+        IEnumerable<Step> Where(Environ environ, StartResponse startResponse)
+        {
+            stepThread = Thread.CurrentThread.Name;
+            return HelloApp.Run(environ, startResponse);
+        }
+        var server = TestServers.Start(Sys, Where, options: AppOptions.Default with { Blocking = true });
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(string.Format(Get, "/"));
+        Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+        Output!.WriteLine($"step thread: {stepThread}");
+        Assert.Contains("blocking-dispatcher", stepThread);
+    }
+
+    [Fact]
+    public async Task Hello_stays_fast_while_200_blocking_requests_sleep()
+    {
+        var server = TestServers.Start(Sys, TestServers.Demo());
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        var sleepers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(sleepers.Select(c => c.SendAsync(string.Format(Get, "/blocking?ms=1000"))));
+        var blocked = Task.WhenAll(sleepers.Select(c => c.ReadResponseAsync(timeout: TimeSpan.FromSeconds(60))));
+
+        var slowest = TimeSpan.Zero;
+        var latencies = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            var one = Stopwatch.StartNew();
+            await client.SendAsync(string.Format(Get, "/hello"));
+            Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
+            slowest = one.Elapsed > slowest ? one.Elapsed : slowest;
+            latencies.Add(one.ElapsedMilliseconds);
+            await Task.Delay(50);
+        }
+        var helloDone = clock.Elapsed;
+
+        var responses = await blocked;
+        Output!.WriteLine($"hello latencies (ms): {string.Join(' ', latencies)}");
+        Output!.WriteLine($"slowest hello {slowest.TotalMilliseconds:0} ms; 20 hellos done at {helloDone.TotalMilliseconds:0} ms; 200 blocking requests done at {clock.ElapsedMilliseconds} ms");
+        Assert.All(responses, r => Assert.Equal(200, r.Status));
+        // 200 one-second sleeps on 64 blocking threads take 4 s; hello never waits for them.
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(3), "the blocking pool ran more than its size at once");
+        Assert.True(slowest < TimeSpan.FromSeconds(1), $"a hello took {slowest}");
+        foreach (var sleeper in sleepers)
+            await sleeper.DisposeAsync();
+    }
+}
