@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>The whole server through real sockets on 127.0.0.1: what a client sees.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
 {
     private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>How requests end: client disconnects, suspend timeouts and deadlines, empty-chunk back-off.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
 {
     private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";

@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>environ.Input through real sockets: reads on demand, 100-continue, pre-buffering.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class RequestBodySpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
 {
     [Fact]

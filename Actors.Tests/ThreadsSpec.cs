@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>Blocking apps on their own bounded dispatcher, and the executor for heavy work.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
 {
     private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";

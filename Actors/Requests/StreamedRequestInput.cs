@@ -81,6 +81,7 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
 
     protected override Task<ReadOnlyMemory<byte>> ReadChunkAsync(int maxBytes)
     {
+        TaskCompletionSource<ReadOnlyMemory<byte>> pending;
         lock (_gate)
         {
             if (_failure is not null)
@@ -91,11 +92,12 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
                 return Task.FromResult(ReadOnlyMemory<byte>.Empty);
             if (_pending is not null)
                 throw new InvalidOperationException("A read of the request body is already in flight; read one at a time.");
-            _pending = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Kept in a local: once the stage has the ask, it may complete and clear _pending at any moment.
+            pending = _pending = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
             _pendingMax = maxBytes;
         }
         _stage.Tell(new ReadBody(_seq, this));
-        return _pending.Task;
+        return pending.Task;
     }
 
     public void OnBody(RequestBody part)
