@@ -66,6 +66,27 @@ public sealed partial class HostingSpec
         }
     }
 
+    [Fact]
+    public void Deadlines_come_from_the_config_file_for_every_app_and_per_app()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "resume.request.suspend-timeout = 3s\nresume.request.deadline = 20s\nresume.apps.sleep.deadline = 1s\n");
+            var settings = ServerSettings.FromConfig(ResumeConfig.Load(file));
+            Assert.Equal(TimeSpan.FromSeconds(3), settings.OptionsFor("hello").SuspendTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(20), settings.OptionsFor("hello").Deadline);
+            Assert.Equal(TimeSpan.FromSeconds(1), settings.OptionsFor("sleep").Deadline);
+            Assert.Equal(TimeSpan.FromSeconds(3), settings.OptionsFor("sleep").SuspendTimeout);
+            Assert.True(settings.OptionsFor("blocking").Blocking);
+            Assert.False(settings.OptionsFor("sleep").Blocking);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("--port", "seventy")]
     [InlineData("--bogus", "1")]

@@ -32,6 +32,28 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
     }
 
     [Fact]
+    public async Task A_suspending_app_registered_as_blocking_has_its_futures_waited_on_the_blocking_dispatcher()
+    {
+        var threads = new List<string?>();
+        IEnumerable<Step> Suspending(Environ environ, StartResponse startResponse)
+        {
+            threads.Add(Thread.CurrentThread.Name);
+            yield return Task.Delay(50);
+            threads.Add(Thread.CurrentThread.Name);
+            foreach (var step in HelloApp.Run(environ, startResponse))
+                yield return step;
+        }
+        var server = TestServers.Start(Sys, Suspending, options: AppOptions.Default with { Blocking = true });
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(string.Format(Get, "/"));
+
+        Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
+        Assert.Equal(2, threads.Count);
+        Assert.All(threads, name => Assert.Contains("blocking-dispatcher", name));
+        Assert.Equal(threads[0], threads[1]);
+    }
+
+    [Fact]
     public async Task Hello_stays_fast_while_200_blocking_requests_sleep()
     {
         var server = TestServers.Start(Sys, TestServers.Demo());

@@ -56,7 +56,8 @@ public static class StatusApp
             json.WriteNumber("aborted", stats.Aborted);
             json.WriteNumber("timed_out", stats.TimedOut);
             json.WriteNumber("disposed", stats.Disposed);
-            json.WriteNumber("request_actors", stats.RequestActors);
+            // Less the status request itself, still running while it renders this.
+            json.WriteNumber("request_actors", stats.RequestActors - (self is null ? 0 : 1));
             json.WriteEndObject();
             json.WriteEndObject();
         }
