@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+
+// Same routes as Resume's demo, each the idiomatic async ASP.NET Core equivalent.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(options =>
+{
+    options.Limits.MaxConcurrentConnections = null;
+    options.Limits.MaxRequestBodySize = null;
+});
+var app = builder.Build();
+
+var hello = "Hello, World!"u8.ToArray();
+app.MapGet("/hello", () => Results.Bytes(hello, "text/plain"));
+
+app.MapGet("/sleep", async (int? ms, CancellationToken aborted) =>
+{
+    await Task.Delay(ms ?? 100, aborted);
+    return Results.Text("ok");
+});
+
+app.MapGet("/stream", async (HttpContext context, int? chunks, int? size) =>
+{
+    var chunk = new byte[size ?? 1024];
+    for (var i = 0; i < chunk.Length; i++)
+        chunk[i] = (byte)('a' + i % 26);
+    context.Response.ContentType = "application/octet-stream";
+    for (var i = 0; i < (chunks ?? 10); i++)
+        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+});
+
+app.MapPost("/upload", async (HttpContext context) =>
+{
+    using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    var buffer = new byte[256 * 1024];
+    long bytes = 0;
+    int read;
+    while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+    {
+        sha.AppendData(buffer, 0, read);
+        bytes += read;
+    }
+    return Results.Json(new { bytes, sha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) });
+});
+
+app.Run();

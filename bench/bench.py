@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Runs the benchmark scenarios against Resume and its baselines; see bench/run.sh and README.md.
+
+Every server is started fresh for each scenario, pinned to CPU 0; wrk (or the stream clients) run
+on CPU 1. Server CPU time is read from /proc for the whole process tree during the measured run;
+peak RSS is the sum of VmHWM over the tree.
+"""
+import datetime
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVER_CPU, CLIENT_CPU = "0", "1"
+TICKS = os.sysconf("SC_CLK_TCK")
+PORT = 18400
+
+SMOKE = "--smoke" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream"]
+SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
+DURATION = 2 if SMOKE else 10
+WARMUP = 1 if SMOKE else 3
+SERVERS = ["resume", "kestrel"] if SMOKE else ["resume", "kestrel", "gunicorn-gthread", "gunicorn-gevent"]
+GIB = 1 << 30
+STREAM_BYTES = (64 << 20) if SMOKE else GIB
+
+
+def server_command(name, port):
+    if name == "resume":
+        return ["dotnet", f"{ROOT}/bench/out/resume/Resume.dll", "--app", "demo", "--host", "127.0.0.1",
+                "--port", str(port), "--config", f"{ROOT}/bench/resume-bench.conf"]
+    if name == "kestrel":
+        return ["dotnet", f"{ROOT}/bench/out/kestrel/KestrelBaseline.dll", "--urls", f"http://127.0.0.1:{port}"]
+    worker = name.split("-")[1]
+    extra = ["--threads", "64"] if worker == "gthread" else ["--worker-connections", "20000"]
+    return ["/usr/bin/python3", "-m", "gunicorn", "-k", worker, "-w", "1", *extra, "--backlog", "4096",
+            "--keep-alive", "75", "-b", f"127.0.0.1:{port}", "--chdir", f"{ROOT}/bench/Baselines/gunicorn",
+            "--log-level", "warning", "app:application"]
+
+
+class Server:
+    def __init__(self, name):
+        global PORT
+        PORT += 1
+        self.name, self.port = name, PORT
+        env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
+        self.process = subprocess.Popen(["taskset", "-c", SERVER_CPU, *server_command(name, self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"GET /hello HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+                    if s.recv(16).startswith(b"HTTP/1.1 200"):
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{name} did not start: {self.process.stderr.read().decode()[-2000:]}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def pids(self):
+        found, frontier = [], [self.process.pid]
+        while frontier:
+            pid = frontier.pop()
+            found.append(pid)
+            try:
+                children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+            except OSError:
+                children = []
+            frontier.extend(int(c) for c in children)
+        return found
+
+    def cpu_seconds(self):
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return total / TICKS
+
+    def memory_kib(self, key):
+        total = 0
+        for pid in self.pids():
+            try:
+                for line in open(f"/proc/{pid}/status"):
+                    if line.startswith(key + ":"):
+                        total += int(line.split()[1])
+            except OSError:
+                pass
+        return total
+
+    def stop(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def to_ms(text):
+    value, unit = float(re.match(r"[\d.]+", text).group()), re.search(r"[a-z]+", text).group()
+    return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(server, path, connections, duration, script=None, headers=(), timeout="10s"):
+    command = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", f"--timeout", timeout, "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", f"{ROOT}/bench/{script}"]
+    out = subprocess.run(command + [server.url(path)], capture_output=True, text=True, timeout=duration + 120).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non2xx.group(1)) if non2xx else 0
+    return {"rps": rps, "requests": total, "p50": p50, "p99": p99, "errors": errors}
+
+
+def load_scenario(path, connections, **options):
+    def run(server):
+        wrk(server, path, connections, WARMUP, **options)
+        cpu_before = server.cpu_seconds()
+        result = wrk(server, path, connections, DURATION, **options)
+        result["cpu_per_req_us"] = (server.cpu_seconds() - cpu_before) / max(result["requests"], 1) * 1e6
+        result["rss_mib"] = server.memory_kib("VmHWM") / 1024
+        return result
+    return run
+
+
+def sample_rss(server, stop, peak):
+    while not stop.is_set():
+        peak[0] = max(peak[0], server.memory_kib("VmRSS"))
+        time.sleep(0.05)
+
+
+def stream_scenario(server):
+    """A fast reader, a slow reader and a chunked upload of STREAM_BYTES each, with RSS growth."""
+    chunk = 64 * 1024
+    stream_path = f"/stream?chunks={STREAM_BYTES // chunk}&size={chunk}"
+    result = {}
+
+    start = time.time()
+    subprocess.run(["taskset", "-c", CLIENT_CPU, "curl", "-sf", "-o", "/dev/null", server.url(stream_path)], check=True, timeout=600)
+    result["fast_read_gbps"] = STREAM_BYTES / (time.time() - start) / 1e9
+
+    # The slow reader takes 8 MiB/s for a while, then leaves: the server must not buffer ahead of it.
+    base = server.memory_kib("VmRSS")
+    stop, peak = threading.Event(), [base]
+    sampler = threading.Thread(target=sample_rss, args=(server, stop, peak))
+    sampler.start()
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        s.sendall(f"GET {stream_path} HTTP/1.1\r\nHost: b\r\n\r\n".encode())
+        received, began = 0, time.time()
+        while time.time() - began < (2 if SMOKE else 8):
+            received += len(s.recv(64 * 1024))
+            time.sleep(64 * 1024 / (8 << 20))
+    stop.set()
+    sampler.join()
+    result["slow_read_rss_growth_mib"] = (peak[0] - base) / 1024
+
+    base = server.memory_kib("VmRSS")
+    stop, peak = threading.Event(), [base]
+    sampler = threading.Thread(target=sample_rss, args=(server, stop, peak))
+    sampler.start()
+    start = time.time()
+    feed = subprocess.Popen(["head", "-c", str(STREAM_BYTES), "/dev/zero"], stdout=subprocess.PIPE)
+    out = subprocess.run(["taskset", "-c", CLIENT_CPU, "curl", "-sf", "-T", "-", "-X", "POST", server.url("/upload")],
+                         stdin=feed.stdout, capture_output=True, text=True, timeout=600)
+    feed.wait()
+    result["upload_gbps"] = STREAM_BYTES / (time.time() - start) / 1e9
+    stop.set()
+    sampler.join()
+    result["upload_rss_growth_mib"] = (peak[0] - base) / 1024
+    result["upload_ok"] = f'"bytes":{STREAM_BYTES}' in out.stdout.replace(" ", "")
+    return result
+
+
+SCENARIO_RUNS = {
+    "hello": load_scenario("/hello", 64),
+    "close": load_scenario("/hello", 64, headers=["Connection: close"]),
+    "pipeline": load_scenario("/hello", 64, script="pipeline.lua"),
+    "suspend-1k": load_scenario("/sleep?ms=100", 1000),
+    "suspend-10k": load_scenario("/sleep?ms=1000", 10000, timeout="30s"),
+    "stream": stream_scenario,
+}
+
+
+def machine():
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} × {model}; {platform.system()} {platform.release()}; .NET SDK {dotnet}"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "–"
+
+
+def main():
+    results = {}
+    for scenario in SCENARIOS:
+        for name in SERVERS:
+            if scenario == "stream" and name.startswith("gunicorn") and not SMOKE:
+                pass
+            print(f"{scenario:12} {name:17}", end=" ", flush=True, file=sys.stderr)
+            server = Server(name)
+            try:
+                results[(scenario, name)] = r = SCENARIO_RUNS[scenario](server)
+                print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}, file=sys.stderr)
+            except Exception as e:  # a baseline failing must not lose the other results
+                results[(scenario, name)] = {"failed": str(e)[:200]}
+                print("failed:", e, file=sys.stderr)
+            finally:
+                server.stop()
+    report = render(results)
+    print(report)
+    if not SMOKE and not ARGS:
+        with open(f"{ROOT}/bench/results/LATEST.md", "w") as f:
+            f.write(report)
+    if SMOKE and any("failed" in r for r in results.values()):
+        sys.exit(1)
+
+
+def render(results):
+    lines = [f"# Benchmark results {'(smoke)' if SMOKE else ''}".strip(), "",
+             f"- When: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+             f"- Machine: {machine()}",
+             f"- Pinning: each server on CPU {SERVER_CPU} (so .NET uses workstation GC), the load generator on CPU {CLIENT_CPU}; "
+             f"every server fresh per scenario; {WARMUP} s warm-up then {DURATION} s measured; wrk -t1.",
+             "- Ratios are Resume / Kestrel from this same run.", ""]
+    load = [s for s in SCENARIOS if s != "stream"]
+    if load:
+        lines += ["| scenario | server | req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | req/s × Kestrel | p99 × Kestrel | CPU/req × Kestrel | RSS × Kestrel |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for scenario in load:
+            base = results.get((scenario, "kestrel"), {})
+            for name in SERVERS:
+                r = results.get((scenario, name), {})
+                if "failed" in r or not r:
+                    lines.append(f"| {scenario} | {name} | failed: {r.get('failed', 'not run')} |||||||||||")
+                    continue
+                lines.append(
+                    f"| {scenario} | {name} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | "
+                    f"{r['cpu_per_req_us']:.1f} | {r['rss_mib']:.0f} | {ratio(r['rps'], base.get('rps'))} | "
+                    f"{ratio(r['p99'], base.get('p99'))} | {ratio(r['cpu_per_req_us'], base.get('cpu_per_req_us'))} | "
+                    f"{ratio(r['rss_mib'], base.get('rss_mib'))} |")
+        lines.append("")
+    if "stream" in SCENARIOS:
+        lines += [f"Stream ({STREAM_BYTES >> 20} MiB each way):", "",
+                  "| server | fast read GB/s | slow reader RSS growth MiB | upload GB/s | upload RSS growth MiB | upload answered |",
+                  "|---|---:|---:|---:|---:|---|"]
+        for name in SERVERS:
+            r = results.get(("stream", name), {})
+            if "failed" in r or not r:
+                lines.append(f"| {name} | failed: {r.get('failed', 'not run')} |||||")
+                continue
+            lines.append(f"| {name} | {r['fast_read_gbps']:.2f} | {r['slow_read_rss_growth_mib']:.1f} | {r['upload_gbps']:.2f} | "
+                         f"{r['upload_rss_growth_mib']:.1f} | {r['upload_ok']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
