@@ -123,7 +123,10 @@ def wrk(server, path, connections, duration, script=None, headers=(), timeout="1
         command += ["-H", header]
     if script:
         command += ["-s", f"{ROOT}/bench/{script}"]
-    out = subprocess.run(command + [server.url(path)], capture_output=True, text=True, timeout=duration + 120).stdout
+    run = subprocess.run(command + [server.url(path)], capture_output=True, text=True, timeout=duration + 120)
+    out = run.stdout
+    if "Requests/sec" not in out:
+        raise RuntimeError(f"wrk failed: {out[-300:]} {run.stderr[-300:]}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
@@ -183,14 +186,16 @@ def stream_scenario(server):
     sampler.start()
     start = time.time()
     feed = subprocess.Popen(["head", "-c", str(STREAM_BYTES), "/dev/zero"], stdout=subprocess.PIPE)
-    out = subprocess.run(["taskset", "-c", CLIENT_CPU, "curl", "-sf", "-T", "-", "-X", "POST", server.url("/upload")],
-                         stdin=feed.stdout, capture_output=True, text=True, timeout=600)
-    feed.wait()
+    upload = subprocess.Popen(["taskset", "-c", CLIENT_CPU, "curl", "-s", "-T", "-", "-X", "POST", server.url("/upload")],
+                              stdin=feed.stdout, stdout=subprocess.PIPE, text=True)
+    feed.stdout.close()  # curl holds the pipe now; were it to stop reading, head gets SIGPIPE
+    out_text, _ = upload.communicate(timeout=600)
+    feed.wait(timeout=60)
     result["upload_gbps"] = STREAM_BYTES / (time.time() - start) / 1e9
     stop.set()
     sampler.join()
     result["upload_rss_growth_mib"] = (peak[0] - base) / 1024
-    result["upload_ok"] = f'"bytes":{STREAM_BYTES}' in out.stdout.replace(" ", "")
+    result["upload_ok"] = f'"bytes":{STREAM_BYTES}' in out_text.replace(" ", "")
     return result
 
 

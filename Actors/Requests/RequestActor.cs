@@ -41,6 +41,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
     private int _batchBytes;
     private bool _awaitingAck;
     private Task? _waitingOn;
+    private long _waitingSince;
     private int _generation;
     private bool _pausedUntilContinue;
     private int _emptyRun;
@@ -90,8 +91,8 @@ public sealed class RequestActor : ActorBase, IWithTimers
         }
     }
 
-    /// <summary>A suspend timeout (of generation <see cref="Generation"/>) or the deadline passed.</summary>
-    private sealed record TimedOut(string What, int Generation) : IDeadLetterSuppression;
+    /// <summary>The deadline passed, or the suspend timer fired (the current suspension is checked then).</summary>
+    private sealed record TimedOut(string What) : IDeadLetterSuppression;
 
     private bool MayBlock => _options.Blocking;
 
@@ -101,7 +102,6 @@ public sealed class RequestActor : ActorBase, IWithTimers
         {
             case Resumed resumed when resumed.Generation == _generation && _waitingOn is not null:
                 _waitingOn = null;
-                Timers.Cancel("suspend");
                 Run();
                 return true;
             case Resumed:
@@ -114,10 +114,11 @@ public sealed class RequestActor : ActorBase, IWithTimers
                 _pausedUntilContinue = false;
                 Run();
                 return true;
-            case TimedOut timedOut when timedOut.Generation == _generation || timedOut.What == "deadline":
-                OnTimedOut(timedOut.What);
+            case TimedOut { What: "deadline" }:
+                OnTimedOut("deadline");
                 return true;
             case TimedOut:
+                CheckSuspendTimeout();
                 return true;
             case Start start:
                 Begin(start);
@@ -169,7 +170,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
             start.Executor,
             new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor));
         if (_options.Deadline > TimeSpan.Zero)
-            Timers.StartSingleTimer("deadline", new TimedOut("deadline", 0), _options.Deadline);
+            Timers.StartSingleTimer("deadline", new TimedOut("deadline"), _options.Deadline);
 
         if (_options.Prebuffer && start.Head.HasBody)
         {
@@ -387,15 +388,28 @@ public sealed class RequestActor : ActorBase, IWithTimers
     private void Suspend(Task future, string what)
     {
         _waitingOn = future;
+        _waitingSince = Environment.TickCount64;
         var generation = ++_generation;
         _status.Enter("suspended", what);
-        if (_options.SuspendTimeout > TimeSpan.Zero)
-            Timers.StartSingleTimer("suspend", new TimedOut("suspend timeout", generation), _options.SuspendTimeout);
+        // One timer for all of a request's suspensions: when it fires it checks the current one.
+        if (_options.SuspendTimeout > TimeSpan.Zero && !Timers.IsTimerActive("suspend"))
+            Timers.StartSingleTimer("suspend", new TimedOut("suspend timeout"), _options.SuspendTimeout);
         var self = Self;
         // A body read is completed on the stream's thread, which then resumes us with one message.
         if (_input.NotifyWhenDone(future, () => self.Tell(new Resumed(generation))))
             return;
         future.PipeTo(self, success: () => new Resumed(generation), failure: _ => new Resumed(generation));
+    }
+
+    private void CheckSuspendTimeout()
+    {
+        if (_waitingOn is null || _finished)
+            return;
+        var left = _options.SuspendTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _waitingSince);
+        if (left > TimeSpan.Zero)
+            Timers.StartSingleTimer("suspend", new TimedOut("suspend timeout"), left);
+        else
+            OnTimedOut("suspend timeout");
     }
 
     private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : future.AsyncState as string ?? "future";

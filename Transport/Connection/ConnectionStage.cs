@@ -28,6 +28,7 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string IdleTimer = "idle";
+        private const long NotIdle = -1;
 
         private readonly ConnectionStage _stage;
         private readonly ConnectionSettings _settings;
@@ -49,6 +50,10 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         private bool _clientGone;
         private string _endReason = "closed";
 
+        // When the connection became idle (Environment.TickCount64), or NotIdle. The idle timer is
+        // not rescheduled per request: when it fires it checks this and, if need be, waits the rest.
+        private long _idleSince = NotIdle;
+
         public Logic(ConnectionStage stage)
             : base(stage.Shape)
         {
@@ -66,7 +71,7 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         {
             _self = GetStageActor(OnMessage);
             _stage.Connection.Tell(StageStarted.Instance, Self);
-            ScheduleOnce(IdleTimer, _settings.KeepAliveTimeout);
+            OnIdle();
             Pull(_stage.In);
         }
 
@@ -137,13 +142,21 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
 
         protected override void OnTimer(object timerKey)
         {
+            if (_idleSince == NotIdle)
+                return;
+            var left = _settings.KeepAliveTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _idleSince);
+            if (left > TimeSpan.Zero)
+            {
+                ScheduleOnce(IdleTimer, left);
+                return;
+            }
             _endReason = "keep-alive timeout";
             CompleteStage();
         }
 
         private void OnHead(RequestHead head)
         {
-            CancelTimer(IdleTimer);
+            _idleSince = NotIdle;
             var seq = _nextSeq++;
             _stage.Connection.Tell(new RequestArrived(head, seq), Self);
             if (head.HasBody)
@@ -290,7 +303,9 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         {
             if (_readingStopped)
                 return;
-            ScheduleOnce(IdleTimer, _settings.KeepAliveTimeout);
+            _idleSince = Environment.TickCount64;
+            if (!IsTimerActive(IdleTimer))
+                ScheduleOnce(IdleTimer, _settings.KeepAliveTimeout);
         }
 
         private void PullIfWanted()

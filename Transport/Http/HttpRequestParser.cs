@@ -60,6 +60,10 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private int _trailerCount;
         private bool _upstreamFinished;
 
+        // When the head being read began (Environment.TickCount64), or -1 between heads. The timer is
+        // not cancelled per request: when it fires it checks this and, if need be, waits the rest.
+        private long _headStartedAt = -1;
+
         public Logic(HttpRequestParser stage)
             : base(stage.Shape)
         {
@@ -91,8 +95,16 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
-        protected override void OnTimer(object timerKey) =>
-            FailStage(new RequestRejectedException(408, $"The request head did not arrive within {_limits.HeaderTimeout.TotalSeconds:0.#} s."));
+        protected override void OnTimer(object timerKey)
+        {
+            if (_headStartedAt < 0)
+                return;
+            var left = _limits.HeaderTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _headStartedAt);
+            if (left > TimeSpan.Zero)
+                ScheduleOnce(HeaderTimer, left);
+            else
+                FailStage(new RequestRejectedException(408, $"The request head did not arrive within {_limits.HeaderTimeout.TotalSeconds:0.#} s."));
+        }
 
         private void Produce()
         {
@@ -162,6 +174,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     _input = _input[2..];
                 if (_input.IsEmpty)
                     return null;
+                if (_headStartedAt < 0)
+                    _headStartedAt = Environment.TickCount64;
                 if (!IsTimerActive(HeaderTimer))
                     ScheduleOnce(HeaderTimer, _limits.HeaderTimeout);
                 var end = FindHeadEnd(_input.Span, 0);
@@ -195,7 +209,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         private RequestHead StartRequest(RequestHead head)
         {
-            CancelTimer(HeaderTimer);
+            _headStartedAt = -1;
             _bodyTotal = 0;
             _state = head.Framing switch
             {
