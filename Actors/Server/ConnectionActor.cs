@@ -3,15 +3,12 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Connection;
-using Resume.Transport.Http;
-using Resume.Transport.Sockets;
 
 namespace Resume.Actors.Server;
 
@@ -36,7 +33,7 @@ public sealed class ConnectionActor : ActorBase
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
     public sealed record Start(
-        Socket Socket, AppBinding Apps, ServerSettings Settings, IMaterializer Materializer, long ConnectionId, ServerStats Stats, Executor Executor);
+        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionGraph Graph, IMaterializer Materializer, long ConnectionId, ServerStats Stats, Executor Executor);
 
     /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
     public sealed class Drain
@@ -114,13 +111,7 @@ public sealed class ConnectionActor : ActorBase
         var socket = start.Socket;
         _local = socket.LocalEndPoint as IPEndPoint;
         _remote = socket.RemoteEndPoint as IPEndPoint;
-        var settings = start.Settings;
-        Source.FromGraph(new SocketReadSource(socket, settings.ReadBufferSize))
-            .Via(new HttpRequestParser(settings.Limits))
-            .Via(new ConnectionStage(Self, settings.Connection))
-            .Via(new HttpResponseRenderer(settings.ServerHeader))
-            .To(new SocketWriteSink(socket, settings.WriteHighWaterMark, settings.LingerTimeout))
-            .Run(start.Materializer);
+        start.Graph.Run(socket, Self, start.Materializer);
     }
 
     private void OnRequest(RequestArrived arrived)

@@ -9,6 +9,7 @@ using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
 using Resume.Actors.Stats;
 using Resume.Apps;
+using Resume.Transport.Connection;
 using Resume.Transport.Sockets;
 
 namespace Resume.Actors.Server;
@@ -33,6 +34,7 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     private bool _draining;
     private long _connectionIds;
     private IMaterializer _materializer = null!;
+    private ConnectionGraph _graph = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -129,6 +131,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _materializer = Context.System.Materializer(namePrefix: "resume");
+        _graph = new ConnectionGraph(
+            _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader);
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
@@ -158,7 +162,7 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         else
         {
             var connection = Context.ActorOf(ConnectionActor.Props);
-            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, _materializer, ++_connectionIds, _stats, _executor));
+            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, _graph, _materializer, ++_connectionIds, _stats, _executor));
             _connections.Add(connection);
         }
         if (_connections.Count < _settings.MaxConnections)

@@ -15,7 +15,7 @@ namespace Resume.Transport.Connection;
 /// which also notices a client that goes away. Input that does not parse is answered here (400,
 /// 413, 431, ...) after the responses before it, and the connection closes.
 /// </summary>
-public sealed class ConnectionStage(IActorRef connection, ConnectionSettings settings) : GraphStage<FlowShape<RequestPart, ResponseOut>>
+public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<FlowShape<RequestPart, ResponseOut>>
 {
     public Inlet<RequestPart> In { get; } = new("ConnectionStage.in");
 
@@ -23,7 +23,8 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
 
     public override FlowShape<RequestPart, ResponseOut> Shape => new(In, Out);
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Connection);
 
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
@@ -31,6 +32,7 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         private const long NotIdle = -1;
 
         private readonly ConnectionStage _stage;
+        private readonly IActorRef _connection;
         private readonly ConnectionSettings _settings;
         private readonly Dictionary<long, (ResponseOut Part, IActorRef Sender)> _ready = new();
         private StageActor? _self;
@@ -54,10 +56,11 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         // not rescheduled per request: when it fires it checks this and, if need be, waits the rest.
         private long _idleSince = NotIdle;
 
-        public Logic(ConnectionStage stage)
+        public Logic(ConnectionStage stage, IActorRef connection)
             : base(stage.Shape)
         {
             _stage = stage;
+            _connection = connection;
             _settings = stage.Settings;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
@@ -70,13 +73,13 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         public override void PreStart()
         {
             _self = GetStageActor(OnMessage);
-            _stage.Connection.Tell(StageStarted.Instance, Self);
+            _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);
         }
 
         public override void PostStop() =>
-            _stage.Connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
+            _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
 
         public void OnPush()
         {
@@ -158,7 +161,7 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
         {
             _idleSince = NotIdle;
             var seq = _nextSeq++;
-            _stage.Connection.Tell(new RequestArrived(head, seq), Self);
+            _connection.Tell(new RequestArrived(head, seq), Self);
             if (head.HasBody)
             {
                 if (head.ExpectContinue)
@@ -270,7 +273,7 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
                 return;
             }
 
-            _stage.Connection.Tell(new ResponseSent(part.Seq, part.IsAbort), Self);
+            _connection.Tell(new ResponseSent(part.Seq, part.IsAbort), Self);
             _frontSeq++;
             _frontStarted = false;
             _continueOwed = false;
@@ -338,12 +341,10 @@ public sealed class ConnectionStage(IActorRef connection, ConnectionSettings set
             _ready[seq] = (part, ActorRefs.Nobody);
             _closeAfterSeq = seq;
             _endReason = $"rejected: {bad.Status} {bad.Message}";
-            _stage.Connection.Tell(new RequestRejected(bad.Status, bad.Message), Self);
+            _connection.Tell(new RequestRejected(bad.Status, bad.Message), Self);
             TryPush();
         }
     }
-
-    private IActorRef Connection => connection;
 
     private ConnectionSettings Settings => settings;
 }

@@ -12,7 +12,25 @@ public static class SocketCloser
     /// passes or 1 MiB came: closing with unread input would make the kernel send RST, which can
     /// destroy a response (a 400, say) the client has not read yet.
     /// </summary>
-    public static void CloseGracefully(Socket socket, TimeSpan linger) => _ = LingerAsync(socket, linger);
+    public static void CloseGracefully(Socket socket, TimeSpan linger)
+    {
+        try
+        {
+            // Nothing unread: closing cannot reset what we sent, so no need to linger.
+            if (socket.Available == 0)
+            {
+                socket.Shutdown(SocketShutdown.Send);
+                socket.Dispose();
+                return;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose();
+            return;
+        }
+        _ = LingerAsync(socket, linger);
+    }
 
     public static void CloseNow(Socket socket)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 
@@ -11,26 +12,29 @@ namespace Resume.Transport.Sockets;
 /// the next pull: the buffer is reused, so downstream copies whatever it keeps.
 /// Completes on end of stream; fails with <see cref="SocketException"/> on a reset or error.
 /// </summary>
-public sealed class SocketReadSource(Socket socket, int bufferSize) : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
+public sealed class SocketReadSource(int bufferSize) : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
 {
     public Outlet<ReadOnlyMemory<byte>> Out { get; } = new("SocketReadSource.out");
 
     public override SourceShape<ReadOnlyMemory<byte>> Shape => new(Out);
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Socket);
 
     private sealed class Logic : GraphStageLogic, IOutHandler
     {
         private readonly SocketReadSource _stage;
+        private readonly Socket _socket;
         private readonly SocketAsyncEventArgs _args = new();
         private byte[]? _buffer;
         private bool _pending;
         private bool _waitingForData;
 
-        public Logic(SocketReadSource stage)
+        public Logic(SocketReadSource stage, Socket socket)
             : base(stage.Shape)
         {
             _stage = stage;
+            _socket = socket;
             SetHandler(stage.Out, this);
         }
 
@@ -66,7 +70,7 @@ public sealed class SocketReadSource(Socket socket, int bufferSize) : GraphStage
             bool async;
             try
             {
-                async = _stage.Socket.ReceiveAsync(_args);
+                async = _socket.ReceiveAsync(_args);
             }
             catch (ObjectDisposedException)
             {
@@ -114,8 +118,6 @@ public sealed class SocketReadSource(Socket socket, int bufferSize) : GraphStage
             _buffer = null;
         }
     }
-
-    private Socket Socket => socket;
 
     private int BufferSize => bufferSize;
 }

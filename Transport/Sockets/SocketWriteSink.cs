@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 
@@ -10,17 +11,19 @@ namespace Resume.Transport.Sockets;
 /// what waits goes out in one gather write. Owns closing the socket: gracefully after the last
 /// bytes, at once when upstream fails.
 /// </summary>
-public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
+public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
 {
     public Inlet<OutgoingBytes> In { get; } = new("SocketWriteSink.in");
 
     public override SinkShape<OutgoingBytes> Shape => new(In);
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Socket);
 
     private sealed class Logic : GraphStageLogic, IInHandler
     {
         private readonly SocketWriteSink _stage;
+        private readonly Socket _socket;
         private readonly SocketAsyncEventArgs _args = new();
         private readonly List<OutgoingBytes> _inFlight = new(4);
         private readonly List<OutgoingBytes> _waiting = new(4);
@@ -30,10 +33,11 @@ public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan 
         private bool _finishing;
         private bool _closed;
 
-        public Logic(SocketWriteSink stage)
+        public Logic(SocketWriteSink stage, Socket socket)
             : base(stage.Shape)
         {
             _stage = stage;
+            _socket = socket;
             SetHandler(stage.In, this);
         }
 
@@ -111,7 +115,7 @@ public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan 
             bool async;
             try
             {
-                async = _stage.Socket.SendAsync(_args);
+                async = _socket.SendAsync(_args);
             }
             catch (ObjectDisposedException e)
             {
@@ -168,7 +172,7 @@ public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan 
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseGracefully(_stage.Socket, _stage.Linger);
+            SocketCloser.CloseGracefully(_socket, _stage.Linger);
             CompleteStage();
         }
 
@@ -177,7 +181,7 @@ public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan 
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseNow(_stage.Socket);
+            SocketCloser.CloseNow(_socket);
         }
 
         private static void ReturnAll(List<OutgoingBytes> batches)
@@ -187,8 +191,6 @@ public sealed class SocketWriteSink(Socket socket, long highWaterMark, TimeSpan 
             batches.Clear();
         }
     }
-
-    private Socket Socket => socket;
 
     private long HighWaterMark => highWaterMark;
 

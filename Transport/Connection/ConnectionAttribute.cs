@@ -1,0 +1,20 @@
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Streams;
+
+namespace Resume.Transport.Connection;
+
+/// <summary>
+/// What one materialization of the connection graph serves: its socket and its connection actor.
+/// Passed as an attribute so that one pre-fused graph serves every connection.
+/// </summary>
+public sealed class ConnectionAttribute(Socket socket, IActorRef connection) : Attributes.IAttribute
+{
+    public Socket Socket { get; } = socket;
+
+    public IActorRef Connection { get; } = connection;
+
+    public static ConnectionAttribute From(Attributes attributes) =>
+        attributes.GetAttribute<ConnectionAttribute>()
+        ?? throw new InvalidOperationException("Run the connection graph with a ConnectionAttribute (see ConnectionGraph).");
+}

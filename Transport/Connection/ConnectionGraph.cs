@@ -1,0 +1,36 @@
+using System.Net.Sockets;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Implementation.Fusing;
+using Resume.Transport.Http;
+using Resume.Transport.Sockets;
+
+namespace Resume.Transport.Connection;
+
+/// <summary>
+/// The whole transport of one connection, composed in one place:
+/// socket read → parse → <see cref="ConnectionStage"/> (the actors) → render → socket write.
+/// It is fused once, when the server starts; each connection only materializes it, with its socket
+/// and actor as an attribute. (Fusing it per connection was the largest single cost of a new
+/// connection.)
+/// </summary>
+public sealed class ConnectionGraph
+{
+    private readonly Akka.Streams.Fusing.FusedGraph<ClosedShape, NotUsed> _fused;
+
+    public ConnectionGraph(HttpLimits limits, ConnectionSettings connection, int readBufferSize, long writeHighWaterMark, TimeSpan linger, string serverName)
+    {
+        var graph = Source.FromGraph(new SocketReadSource(readBufferSize))
+            .Via(new HttpRequestParser(limits))
+            .Via(new ConnectionStage(connection))
+            .Via(new HttpResponseRenderer(serverName))
+            .To(new SocketWriteSink(writeHighWaterMark, linger));
+        _fused = Fusing.Aggressive(graph);
+    }
+
+    /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>.</summary>
+    public void Run(Socket socket, IActorRef connection, IMaterializer materializer) =>
+        materializer.Materialize(_fused.WithAttributes(Attributes.None.And(new ConnectionAttribute(socket, connection))));
+}
