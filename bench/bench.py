@@ -127,12 +127,13 @@ def wrk(server, path, connections, duration, script=None, headers=(), timeout="1
         command += ["-s", f"{ROOT}/bench/{script}"]
     run = subprocess.run(command + [server.url(path)], capture_output=True, text=True, timeout=duration + 120)
     out = run.stdout
-    if "Requests/sec" not in out:
-        raise RuntimeError(f"wrk failed: {out[-300:]} {run.stderr[-300:]}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    try:
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
+        p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    except (AttributeError, ValueError, KeyError) as e:
+        raise RuntimeError(f"could not read wrk's output ({e}): {out[-400:]!r} {run.stderr[-200:]!r}") from e
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors += int(non2xx.group(1)) if non2xx else 0
