@@ -122,6 +122,21 @@ public sealed class RequestBodySpec(ITestOutputHelper output) : Akka.TestKit.Xun
     }
 
     [Fact]
+    public async Task With_drain_configured_an_unread_expected_body_is_read_and_dropped_and_the_connection_kept()
+    {
+        var settings = TestServers.Settings with { Connection = TestServers.Settings.Connection with { DrainUnreadExpectedBody = true } };
+        var server = TestServers.Start(Sys, HelloApp.Run, settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+
+        var response = await client.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.Null(response.Header("Connection"));
+        await client.SendAsync("hello" + "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
+    }
+
+    [Fact]
     public async Task A_prebuffered_app_reads_its_body_synchronously()
     {
         static IEnumerable<Step> SyncReader(Environ environ, StartResponse startResponse)

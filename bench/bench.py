@@ -286,6 +286,9 @@ def render(results):
             lines.append(f"| {name} | {r['fast_read_gbps']:.2f} | {r['slow_read_rss_growth_mib']:.1f} | {r['upload_gbps']:.2f} | "
                          f"{r['upload_rss_growth_mib']:.1f} | {r['upload_ok']} |")
         lines.append("")
+    notes = f"{ROOT}/bench/results/NOTES.md"
+    if not SMOKE and os.path.exists(notes):
+        lines += [open(notes).read()]
     return "\n".join(lines)
 
 
