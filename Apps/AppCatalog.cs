@@ -45,7 +45,7 @@ public static class AppCatalog
         if (environ.PathInfo is not ("/" or ""))
         {
             var missing = "Not Found\n"u8.ToArray();
-            startResponse("404 Not Found", [new("Content-Type", "text/plain"), new("Content-Length", missing.Length.ToString(CultureInfo.InvariantCulture))]);
+            startResponse("404 Not Found", Responses.Sized("text/plain", missing.Length));
             yield return missing;
             yield break;
         }
@@ -54,7 +54,7 @@ public static class AppCatalog
             html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{WebUtility.HtmlEncode(name)}\">/{WebUtility.HtmlEncode(name)}</a></li>");
         html.Append("</ul>");
         var body = Encoding.UTF8.GetBytes(html.ToString());
-        startResponse("200 OK", [new("Content-Type", "text/html; charset=utf-8"), new("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture))]);
+        startResponse("200 OK", Responses.Sized("text/html; charset=utf-8", body.Length));
         yield return body;
     }
 }

@@ -130,8 +130,9 @@ def wrk(server, path, connections, duration, script=None, headers=(), timeout="1
     try:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         total = int(re.search(r"(\d+) requests in", out).group(1))
-        p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
-        p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+        # Anchored: "91.50%" in the thread stats must not be taken for the 50th percentile.
+        p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+        p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     except (AttributeError, ValueError, KeyError) as e:
         raise RuntimeError(f"could not read wrk's output ({e}): {out[-400:]!r} {run.stderr[-200:]!r}") from e
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
@@ -274,6 +275,14 @@ def render(results):
                     f"{ratio(r['p99'], base.get('p99'))} | {ratio(r['cpu_per_req_us'], base.get('cpu_per_req_us'))} | "
                     f"{ratio(r['rss_mib'], base.get('rss_mib'))} |")
         lines.append("")
+        if "suspend-10k" in load and "hello" in load:
+            lines.append("Memory per suspended request (suspend-10k peak RSS less the same server's hello peak, over 10,000):")
+            lines.append("")
+            for name in SERVERS:
+                held, idle = results.get(("suspend-10k", name), {}), results.get(("hello", name), {})
+                if "rss_mib" in held and "rss_mib" in idle:
+                    lines.append(f"- {name}: {(held['rss_mib'] - idle['rss_mib']) * 1024 / 10000:.1f} KiB")
+            lines.append("")
     if "stream" in SCENARIOS:
         lines += [f"Stream ({STREAM_BYTES >> 20} MiB each way):", "",
                   "| server | fast read GB/s | slow reader RSS growth MiB | upload GB/s | upload RSS growth MiB | upload answered |",
