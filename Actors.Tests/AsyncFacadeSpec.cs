@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>environ.Async, readiness steps and environ.Executor: alone, and through the server.</summary>
-public sealed class AsyncFacadeSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class AsyncFacadeSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     [Fact]
     public async Task Read_until_returns_through_the_delimiter_and_keeps_the_rest_for_the_next_read()

@@ -11,16 +11,15 @@ namespace Resume.Actors.Tests;
 
 /// <summary>The whole server through real sockets on 127.0.0.1: what a client sees.</summary>
 [Collection(TimingSensitive.Name)]
-public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class HttpServerSpec(ITestOutputHelper output) : ServerSpec(output)
 {
-    private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";
 
     [Fact]
     public async Task Hello_answers_with_content_length_date_and_server()
     {
         var server = TestServers.Start(Sys, HelloApp.Run);
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
 
         var response = await client.ReadResponseAsync();
         Assert.Equal(200, response.Status);
@@ -37,7 +36,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         for (var i = 0; i < 1000; i++)
         {
-            await client.SendAsync(string.Format(Get, "/" + i));
+            await client.SendAsync(Get("/" + i));
             var response = await client.ReadResponseAsync();
             Assert.Equal("Hello, World!", response.BodyText);
         }
@@ -49,7 +48,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         // Request i sleeps longer the earlier it came, so they complete in reverse order.
         var server = TestServers.Start(Sys, NumberAfterDelay);
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        var requests = string.Concat(Enumerable.Range(0, 10).Select(i => string.Format(Get, $"/?i={i}&ms={(10 - i) * 30}")));
+        var requests = string.Concat(Enumerable.Range(0, 10).Select(i => Get($"/?i={i}&ms={(10 - i) * 30}")));
         await client.SendAsync(requests);
 
         for (var i = 0; i < 10; i++)
@@ -94,7 +93,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Equal("13", head.Header("Content-Length"));
 
         // Were a body sent after the head, it would be read here as the next response's status line.
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
     }
 
@@ -115,7 +114,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var server = TestServers.Start(Sys, HelloApp.Run);
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         var body = new string('x', 100_000);
-        await client.SendAsync($"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: {body.Length}\r\n\r\n{body}" + string.Format(Get, "/second"));
+        await client.SendAsync($"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: {body.Length}\r\n\r\n{body}" + Get("/second"));
 
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
@@ -127,7 +126,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var server = TestServers.Start(Sys, StreamApp.Run);
         await using (var client = await RawHttpClient.ConnectAsync(server.Endpoint))
         {
-            await client.SendAsync(string.Format(Get, "/?chunks=5&size=3"));
+            await client.SendAsync(Get("/?chunks=5&size=3"));
             var response = await client.ReadResponseAsync();
             Assert.True(response.Chunked);
             Assert.True(response.Complete);
@@ -157,7 +156,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         }
         var server = TestServers.Start(Sys, Sized);
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
 
         var response = await client.ReadResponseAsync();
         Assert.False(response.Chunked);
@@ -175,12 +174,12 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         }
         var server = TestServers.Start(Sys, Failing);
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/fail"));
+        await client.SendAsync(Get("/fail"));
         var failed = await client.ReadResponseAsync();
         Assert.Equal(500, failed.Status);
         Assert.DoesNotContain("secret", failed.BodyText);
 
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
     }
 
@@ -196,7 +195,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         }
         var server = TestServers.Start(Sys, FailsMidway);
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
 
         var response = await client.ReadResponseAsync();
         Assert.Equal(200, response.Status);
@@ -224,7 +223,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var clock = Stopwatch.StartNew();
 
         var clients = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
-        await Task.WhenAll(clients.Select(c => c.SendAsync(string.Format(Get, "/?ms=0"))));
+        await Task.WhenAll(clients.Select(c => c.SendAsync(Get("/?ms=0"))));
         var responses = await Task.WhenAll(clients.Select(c => c.ReadResponseAsync(timeout: TimeSpan.FromSeconds(60))));
         clock.Stop();
         foreach (var client in clients)
@@ -244,7 +243,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         long chunks = 0;
         var server = TestServers.Start(Sys, StreamApp.Observed(n => Interlocked.Exchange(ref chunks, n)));
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint, receiveBufferSize: 64 * 1024);
-        await client.SendAsync(string.Format(Get, "/?chunks=1000000&size=16384"));
+        await client.SendAsync(Get("/?chunks=1000000&size=16384"));
 
         var paused = await WaitUntilStableAsync(() => Interlocked.Read(ref chunks));
         Output!.WriteLine($"app paused after {paused} chunks ({paused * 16 / 1024} MiB)");
@@ -284,15 +283,15 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     {
         var server = TestServers.Start(Sys, AppCatalog.Demo());
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
         var index = await client.ReadResponseAsync();
         Assert.All(AppCatalog.Samples.Keys, name => Assert.Contains($"/{name}", index.BodyText));
 
-        await client.SendAsync(string.Format(Get, "/hello"));
+        await client.SendAsync(Get("/hello"));
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
-        await client.SendAsync(string.Format(Get, "/reference/echo"));
+        await client.SendAsync(Get("/reference/echo"));
         Assert.Contains("Host: test", (await client.ReadResponseAsync()).BodyText);
-        await client.SendAsync(string.Format(Get, "/nowhere"));
+        await client.SendAsync(Get("/nowhere"));
         Assert.Equal(404, (await client.ReadResponseAsync()).Status);
     }
 

@@ -9,9 +9,8 @@ namespace Resume.Actors.Tests;
 
 /// <summary>How requests end: client disconnects, suspend timeouts and deadlines, empty-chunk back-off.</summary>
 [Collection(TimingSensitive.Name)]
-public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
 {
-    private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";
 
     [Fact]
     public async Task A_client_disconnect_fires_Aborted_drops_the_future_disposes_once_and_write_throws()
@@ -44,7 +43,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         }
         var server = TestServers.Start(Sys, Waiting);
         var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
         await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), TimeSpan.FromSeconds(5));
 
         await client.DisposeAsync();
@@ -84,13 +83,13 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         var server = TestServers.Start(Sys, Stuck, options: AppOptions.Default with { SuspendTimeout = TimeSpan.FromMilliseconds(300) });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await using var bystander = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/stuck"));
-        await bystander.SendAsync(string.Format(Get, "/hello"));
+        await client.SendAsync(Get("/stuck"));
+        await bystander.SendAsync(Get("/hello"));
 
         Assert.Equal(200, (await bystander.ReadResponseAsync()).Status);
         Assert.Equal(504, (await client.ReadResponseAsync()).Status);
         await disposed.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        await client.SendAsync(string.Format(Get, "/hello"));
+        await client.SendAsync(Get("/hello"));
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
         Assert.Equal(1, server.Stats.TimedOut);
     }
@@ -100,7 +99,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
     {
         var server = TestServers.Start(Sys, StreamApp.Run, options: AppOptions.Default with { Deadline = TimeSpan.FromMilliseconds(500) });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/?chunks=100&size=10&delay_ms=50"));
+        await client.SendAsync(Get("/?chunks=100&size=10&delay_ms=50"));
 
         var response = await client.ReadResponseAsync();
         Assert.Equal(200, response.Status);
@@ -115,7 +114,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         long steps = 0;
         var server = TestServers.Start(Sys, StreamApp.Observed(n => Interlocked.Exchange(ref steps, n)));
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/?chunks=1000000000&size=0"));
+        await client.SendAsync(Get("/?chunks=1000000000&size=0"));
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var count = Interlocked.Read(ref steps);
@@ -134,7 +133,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         var server = TestServers.Start(Sys, TestServers.Demo());
         var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
         var paths = new[] { "/hang", "/stream?chunks=1000&size=100&delay_ms=20", "/sleep?ms=5000", "/blocking?ms=2000" };
-        await Task.WhenAll(clients.Select((c, i) => c.SendAsync(string.Format(Get, paths[i % paths.Length]))));
+        await Task.WhenAll(clients.Select((c, i) => c.SendAsync(Get(paths[i % paths.Length]))));
         await AwaitAssertAsync(() => Assert.True(200 == server.Stats.InFlight.Count, string.Join(",", server.Stats.InFlight.Values.GroupBy(r => r.App + ":" + r.State).Select(g => $"{g.Key}={g.Count()}")) + $" completed={server.Stats.Completed} failed={server.Stats.Failed} conns={server.Stats.Connections}"), TimeSpan.FromSeconds(10));
 
         foreach (var (client, i) in clients.Select((c, i) => (c, i)))

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>Timeouts, the environ's view of a request, and what an app may not send.</summary>
-public sealed class ProtocolEdgesSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class ProtocolEdgesSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     [Fact]
     public async Task A_request_head_that_stalls_gets_408_and_a_close()

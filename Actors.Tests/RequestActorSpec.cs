@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>The request actor alone, with a TestKit probe in the place of the connection stage.</summary>
-public sealed class RequestActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     private static readonly KeyValuePair<string, string>[] PlainText = [new("Content-Type", "text/plain")];
 

@@ -12,7 +12,7 @@ namespace Resume.Actors.Tests;
 
 /// <summary>environ.Input through real sockets: reads on demand, 100-continue, pre-buffering.</summary>
 [Collection(TimingSensitive.Name)]
-public sealed class RequestBodySpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class RequestBodySpec(ITestOutputHelper output) : ServerSpec(output)
 {
     [Fact]
     public async Task Lines_and_sized_reads_never_pass_the_end_of_the_body()

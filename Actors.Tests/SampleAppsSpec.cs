@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>The sample apps: with the app test kit (no server) and, where sockets matter, through the server.</summary>
-public sealed class SampleAppsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class SampleAppsSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     [Fact]
     public void Hello_answers_in_one_step_and_is_disposed()

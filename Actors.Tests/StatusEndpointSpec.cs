@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Resume.Actors.Tests;
 
 /// <summary>The status endpoint: off by default, on with --status-path, showing requests in flight and totals.</summary>
-public sealed class StatusEndpointSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     [Fact]
     public async Task It_is_off_by_default()

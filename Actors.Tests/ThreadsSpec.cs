@@ -10,9 +10,8 @@ namespace Resume.Actors.Tests;
 
 /// <summary>Blocking apps on their own bounded dispatcher, and the executor for heavy work.</summary>
 [Collection(TimingSensitive.Name)]
-public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+public sealed class ThreadsSpec(ITestOutputHelper output) : ServerSpec(output)
 {
-    private const string Get = "GET {0} HTTP/1.1\r\nHost: test\r\n\r\n";
 
     [Fact]
     public async Task An_app_registered_as_blocking_runs_its_steps_on_the_blocking_dispatcher()
@@ -25,7 +24,7 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         }
         var server = TestServers.Start(Sys, Where, options: AppOptions.Default with { Blocking = true });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
         Assert.Equal(200, (await client.ReadResponseAsync()).Status);
         Output!.WriteLine($"step thread: {stepThread}");
         Assert.Contains("blocking-dispatcher", stepThread);
@@ -45,7 +44,7 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         }
         var server = TestServers.Start(Sys, Suspending, options: AppOptions.Default with { Blocking = true });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync(string.Format(Get, "/"));
+        await client.SendAsync(Get("/"));
 
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
         Assert.Equal(2, threads.Count);
@@ -60,7 +59,7 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         var sleepers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(sleepers.Select(c => c.SendAsync(string.Format(Get, "/blocking?ms=1000"))));
+        await Task.WhenAll(sleepers.Select(c => c.SendAsync(Get("/blocking?ms=1000"))));
         var blocked = Task.WhenAll(sleepers.Select(c => c.ReadResponseAsync(timeout: TimeSpan.FromSeconds(60))));
 
         var slowest = TimeSpan.Zero;
@@ -68,7 +67,7 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         for (var i = 0; i < 20; i++)
         {
             var one = Stopwatch.StartNew();
-            await client.SendAsync(string.Format(Get, "/hello"));
+            await client.SendAsync(Get("/hello"));
             Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
             slowest = one.Elapsed > slowest ? one.Elapsed : slowest;
             latencies.Add(one.ElapsedMilliseconds);

@@ -1,0 +1,11 @@
+using Resume.Actors.Hosting;
+using Xunit.Abstractions;
+
+namespace Resume.Actors.Tests.Support;
+
+/// <summary>A TestKit on Resume's embedded configuration (its dispatchers included), for specs that start servers.</summary>
+public abstract class ServerSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ResumeConfig.Defaults, output: output)
+{
+    /// <summary>A complete HTTP/1.1 GET of <paramref name="target"/>.</summary>
+    protected static string Get(string target) => $"GET {target} HTTP/1.1\r\nHost: test\r\n\r\n";
+}
