@@ -78,6 +78,9 @@ public sealed class RequestActor : ActorBase, IWithTimers
         }
     }
 
+    /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
+    public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;
+
     /// <summary>The future the request waited on (of generation <see cref="Generation"/>) completed.</summary>
     private sealed record Resumed(int Generation) : IDeadLetterSuppression;
 
@@ -147,6 +150,8 @@ public sealed class RequestActor : ActorBase, IWithTimers
         _start.Stats.Ended(_outcome.Value);
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
+        if (_options.Blocking)
+            Context.Parent.Tell(new BlockingRequestEnded(Self));
     }
 
     private void Begin(Start start)

@@ -23,7 +23,9 @@ public sealed class ConnectionActor : ActorBase
     public static readonly Props Props = Props.Create<ConnectionActor>();
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<long, (IActorRef Actor, CancellationTokenSource Aborted)> _inFlight = new();
+    // Only blocking requests are tracked: their Aborted must be cancelled from here, since their
+    // own thread may be blocked. Every other request learns of a disconnect when this actor stops.
+    private readonly Dictionary<IActorRef, CancellationTokenSource> _blocking = new();
     private Start _start = null!;
     private IPEndPoint? _local;
     private IPEndPoint? _remote;
@@ -60,19 +62,15 @@ public sealed class ConnectionActor : ActorBase
             case RequestArrived arrived:
                 OnRequest(arrived);
                 return true;
-            case ResponseSent sent:
-                _inFlight.Remove(sent.Seq);
+            case RequestActor.BlockingRequestEnded ended:
+                _blocking.Remove(ended.Request);
                 return true;
             case ConnectionEnded ended:
                 _streamEnded = true;
                 if (ended.ClientGone)
                 {
-                    foreach (var (request, aborted) in _inFlight.Values)
-                    {
-                        // Cancelled here, not only in the request actor: a blocking app may be holding its thread.
+                    foreach (var aborted in _blocking.Values)
                         CancelQuietly(aborted);
-                        request.Tell(RequestActor.ClientDisconnected.Instance);
-                    }
                 }
                 Context.Stop(Self);
                 return true;
@@ -131,7 +129,8 @@ public sealed class ConnectionActor : ActorBase
             aborted,
             _start.Stats,
             _start.Executor));
-        _inFlight[arrived.Seq] = (request, aborted);
+        if (route.Options.Blocking)
+            _blocking[request] = aborted;
     }
 
     private void CancelQuietly(CancellationTokenSource aborted)

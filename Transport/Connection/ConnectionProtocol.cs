@@ -19,9 +19,6 @@ public sealed class StageStarted
 /// <summary>Stage → connection actor: a request head was parsed; its body follows on demand. Sender: the stage.</summary>
 public sealed record RequestArrived(RequestHead Head, long Seq);
 
-/// <summary>Stage → connection actor: the last piece of a response went downstream.</summary>
-public sealed record ResponseSent(long Seq, bool Aborted);
-
 /// <summary>Stage → connection actor: input that did not parse was answered with <paramref name="Status"/>.</summary>
 public sealed record RequestRejected(int Status, string Reason);
 

@@ -266,6 +266,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 }
             }
             _frontStarted = true;
+            if (part.IsLast && (part.Seq == _closeAfterSeq || part.Seq == _bodySeq))
+                part = part with { LingerOnClose = true };
             Push(_stage.Out, part);
             if (!part.IsLast)
             {
@@ -273,7 +275,6 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 return;
             }
 
-            _connection.Tell(new ResponseSent(part.Seq, part.IsAbort), Self);
             _frontSeq++;
             _frontStarted = false;
             _continueOwed = false;

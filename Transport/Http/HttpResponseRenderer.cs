@@ -84,6 +84,7 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
                 bytes.CloseAfter = _closeAfter || (_framing == Framing.Sized && _remaining > 0);
             }
 
+            bytes.LingerOnClose = part.LingerOnClose;
             if (bytes.Length == 0 && !bytes.CloseAfter)
             {
                 Pull(_stage.In);

@@ -25,4 +25,10 @@ public sealed record ResponseOut : IDeadLetterSuppression
     public bool IsContinue { get; init; }
 
     public bool IsLast => IsFinal || IsAbort;
+
+    /// <summary>
+    /// If this closes the connection, the client may still be sending (input refused or left
+    /// unread): linger on the close so our response is not destroyed by a reset.
+    /// </summary>
+    public bool LingerOnClose { get; init; }
 }

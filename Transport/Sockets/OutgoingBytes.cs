@@ -24,6 +24,9 @@ public sealed class OutgoingBytes
     /// <summary>Close the connection once these bytes are sent.</summary>
     public bool CloseAfter { get; set; }
 
+    /// <summary>When closing, wait for the client to stop sending (see <see cref="SocketCloser"/>).</summary>
+    public bool LingerOnClose { get; set; }
+
     public void Add(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)

@@ -12,12 +12,13 @@ public static class SocketCloser
     /// passes or 1 MiB came: closing with unread input would make the kernel send RST, which can
     /// destroy a response (a 400, say) the client has not read yet.
     /// </summary>
-    public static void CloseGracefully(Socket socket, TimeSpan linger)
+    /// <param name="clientMaySend">The client may still be sending (its input was refused or left unread): always linger.</param>
+    public static void CloseGracefully(Socket socket, TimeSpan linger, bool clientMaySend)
     {
         try
         {
-            // Nothing unread: closing cannot reset what we sent, so no need to linger.
-            if (socket.Available == 0)
+            // The client is done and nothing is unread: closing cannot reset what we sent.
+            if (!clientMaySend && socket.Available == 0)
             {
                 socket.Shutdown(SocketShutdown.Send);
                 socket.Dispose();

@@ -32,6 +32,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private bool _sending;
         private bool _finishing;
         private bool _closed;
+        private bool _lingerOnClose;
 
         public Logic(SocketWriteSink stage, Socket socket)
             : base(stage.Shape)
@@ -55,6 +56,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             _waitingBytes += bytes.Length;
             if (bytes.CloseAfter)
                 _finishing = true;
+            _lingerOnClose |= bytes.LingerOnClose;
             if (!_sending)
                 SendWaiting();
             PullIfRoom();
@@ -172,7 +174,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseGracefully(_socket, _stage.Linger);
+            SocketCloser.CloseGracefully(_socket, _stage.Linger, _lingerOnClose);
             CompleteStage();
         }
 
