@@ -1,5 +1,4 @@
 using Resume.Actors.Apps;
-using Resume.Actors.Hosting;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;

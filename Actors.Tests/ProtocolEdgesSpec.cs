@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Resume.Actors.Hosting;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;

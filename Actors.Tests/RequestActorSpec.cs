@@ -2,7 +2,6 @@ using System.Text;
 using Akka.Actor;
 using Akka.TestKit;
 using Resume.Actors.Apps;
-using Resume.Actors.Hosting;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Actors.Tests.Support;

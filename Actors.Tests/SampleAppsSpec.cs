@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Resume.Actors.Hosting;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -22,6 +21,21 @@ public sealed class SampleAppsSpec(ITestOutputHelper output) : ServerSpec(output
         Assert.Equal("Hello, World!", run.BodyText);
         Assert.Contains(run.Headers, h => h.Key == "Content-Length" && h.Value == "13");
         Assert.Equal(1, run.Disposals);
+    }
+
+    [Fact]
+    public void The_test_kit_builds_the_environ_as_the_server_does()
+    {
+        var request = TestRequest.Post("/x", "{}", "application/json") with
+        {
+            Headers = [new("Host", "test"), new("Content-Type", "application/json"), new("X-Thing", "one"), new("X-Thing", "two"), new("Cookie", "a=1"), new("Cookie", "b=2")],
+        };
+        using var run = AppRun.Start(HelloApp.Run, request);
+        Assert.Equal("application/json", run.Environ.ContentType);
+        Assert.Equal(2, run.Environ.ContentLength);
+        Assert.Equal("one, two", run.Environ["HTTP_X_THING"]);
+        Assert.Equal("a=1; b=2", run.Environ["HTTP_COOKIE"]);
+        Assert.False(run.Environ.ContainsKey("HTTP_CONTENT_TYPE"));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Resume.Actors.Hosting;
 using Resume.Actors.Server;
 using Resume.Actors.Tests.Support;

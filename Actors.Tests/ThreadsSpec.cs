@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Resume.Actors.Apps;
-using Resume.Actors.Hosting;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;

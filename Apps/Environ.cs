@@ -28,6 +28,7 @@ public sealed class Environ : Dictionary<string, object>
         this["wsgi.multiprocess"] = false;
         this["wsgi.run_once"] = false;
         this[CgiKeys.ScriptName] = "";
+        AddHeaderKeys(headers);
     }
 
     /// <summary>The request's header fields in received order, names as sent, values trimmed.</summary>
@@ -92,6 +93,28 @@ public sealed class Environ : Dictionary<string, object>
     public IReadOnlyDictionary<string, string> Query => QueryParameters.Parse(QueryString);
 
     private string Get(string key) => TryGetValue(key, out var v) ? (string)v : "";
+
+    /// <summary>
+    /// CONTENT_TYPE, and HTTP_* for every other header (Content-Length is the server's to set: it
+    /// knows the framing). A repeated header's values are joined with ", " (cookies with "; ").
+    /// </summary>
+    private void AddHeaderKeys(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                this[CgiKeys.ContentType] = value;
+                continue;
+            }
+            var key = "HTTP_" + name.ToUpperInvariant().Replace('-', '_');
+            this[key] = TryGetValue(key, out var earlier)
+                ? earlier + (key == "HTTP_COOKIE" ? "; " : ", ") + value
+                : value;
+        }
+    }
 
     /// <summary>The CGI key names.</summary>
     public static class CgiKeys

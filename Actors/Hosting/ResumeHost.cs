@@ -1,7 +1,6 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Apps;
 using Resume.Actors.Server;

@@ -28,21 +28,8 @@ internal static class EnvironFactory
         var (name, port) = SplitAuthority(head.Authority);
         environ[Environ.CgiKeys.ServerName] = name.Length > 0 ? name : local?.Address.ToString() ?? "";
         environ[Environ.CgiKeys.ServerPort] = port.Length > 0 ? port : local?.Port.ToString(CultureInfo.InvariantCulture) ?? "";
-        if (head.ContentType is not null)
-            environ[Environ.CgiKeys.ContentType] = head.ContentType;
         if (head.Framing == BodyFraming.ContentLength)
             environ[Environ.CgiKeys.ContentLength] = head.ContentLength.ToString(CultureInfo.InvariantCulture);
-
-        foreach (var (headerName, value) in head.Headers)
-        {
-            if (headerName.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
-                || headerName.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                continue;
-            var key = "HTTP_" + headerName.ToUpperInvariant().Replace('-', '_');
-            environ[key] = environ.TryGetValue(key, out var earlier)
-                ? earlier + (key == "HTTP_COOKIE" ? "; " : ", ") + value
-                : value;
-        }
         return environ;
     }
 

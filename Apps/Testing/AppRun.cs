@@ -47,13 +47,6 @@ public sealed class AppRun : IDisposable
         };
         if (request.Body.Length > 0)
             Environ[Environ.CgiKeys.ContentLength] = request.Body.Length.ToString(CultureInfo.InvariantCulture);
-        foreach (var (name, value) in request.Headers)
-        {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-                Environ[Environ.CgiKeys.ContentType] = value;
-            else
-                Environ["HTTP_" + name.ToUpperInvariant().Replace('-', '_')] = value;
-        }
         _steps = new CountingEnumerator(app(Environ, StartResponse).GetEnumerator(), () => _disposals++);
     }
 

@@ -3,7 +3,6 @@ using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Akka.Streams.Implementation.Fusing;
 using Resume.Transport.Http;
 using Resume.Transport.Sockets;
 

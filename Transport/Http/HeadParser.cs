@@ -202,7 +202,6 @@ public static class HeadParser
             KeepAlive = keepAlive,
             ExpectContinue = fields.ExpectContinue,
             Authority = AbsoluteAuthority(target) ?? fields.Host ?? "",
-            ContentType = fields.ContentType,
         };
     }
 
@@ -229,7 +228,6 @@ public static class HeadParser
         public int ContentLengthCount;
         public string? ContentLength;
         public int ContentTypeCount;
-        public string? ContentType;
         public List<string>? TransferCodings;
         public bool ConnectionClose;
         public bool ConnectionKeepAlive;
@@ -250,7 +248,6 @@ public static class HeadParser
             else if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
             {
                 ContentTypeCount++;
-                ContentType = value;
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {

@@ -32,8 +32,6 @@ public sealed class RequestHead : RequestPart
     /// <summary>The authority the request names: the absolute-form target's, else Host's; may be empty.</summary>
     public required string Authority { get; init; }
 
-    public string? ContentType { get; init; }
-
     public bool HasBody => Framing == BodyFraming.Chunked || (Framing == BodyFraming.ContentLength && ContentLength > 0);
 
     public bool IsHead => Method == "HEAD";
