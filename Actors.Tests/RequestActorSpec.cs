@@ -361,7 +361,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         options ??= AppOptions.Default;
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", null, null, RequestSettings.Default, new CancellationTokenSource(), _stats, TestServers.Executor));
+            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, RequestSettings.Default, new CancellationTokenSource(), _stats, TestServers.Executor));
         return actor;
     }
 

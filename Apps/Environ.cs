@@ -9,13 +9,19 @@ namespace Resume.Apps;
 /// </summary>
 public sealed class Environ : Dictionary<string, object>
 {
+    // The keys the server sets besides one per header: sized so the dictionary never grows.
+    private const int ServerKeyCount = 21;
+
+    // Boxed once: the wsgi.* flags are the same for every request.
+    private static readonly object True = true;
+    private static readonly object False = false;
     public Environ(
         IReadOnlyList<KeyValuePair<string, string>> headers,
         RequestInput input,
         TextWriter errors,
         CancellationToken aborted,
         string requestId)
-        : base(32, StringComparer.Ordinal)
+        : base(ServerKeyCount + headers.Count, StringComparer.Ordinal)
     {
         Headers = headers;
         Aborted = aborted;
@@ -24,9 +30,9 @@ public sealed class Environ : Dictionary<string, object>
         this["wsgi.url_scheme"] = "http";
         this["wsgi.input"] = input;
         this["wsgi.errors"] = errors;
-        this["wsgi.multithread"] = true;
-        this["wsgi.multiprocess"] = false;
-        this["wsgi.run_once"] = false;
+        this["wsgi.multithread"] = True;
+        this["wsgi.multiprocess"] = False;
+        this["wsgi.run_once"] = False;
         this[CgiKeys.ScriptName] = "";
         AddHeaderKeys(headers);
     }
@@ -81,8 +87,9 @@ public sealed class Environ : Dictionary<string, object>
     /// <summary>The value of a request header (first of its name, case-insensitive), or null.</summary>
     public string? Header(string name)
     {
-        foreach (var (key, value) in Headers)
+        for (var i = 0; i < Headers.Count; i++)
         {
+            var (key, value) = Headers[i];
             if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
                 return value;
         }
@@ -100,8 +107,9 @@ public sealed class Environ : Dictionary<string, object>
     /// </summary>
     private void AddHeaderKeys(IReadOnlyList<KeyValuePair<string, string>> headers)
     {
-        foreach (var (name, value) in headers)
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 continue;
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
@@ -109,7 +117,7 @@ public sealed class Environ : Dictionary<string, object>
                 this[CgiKeys.ContentType] = value;
                 continue;
             }
-            var key = "HTTP_" + name.ToUpperInvariant().Replace('-', '_');
+            var key = HeaderKeys.For(name);
             this[key] = TryGetValue(key, out var earlier)
                 ? earlier + (key == "HTTP_COOKIE" ? "; " : ", ") + value
                 : value;

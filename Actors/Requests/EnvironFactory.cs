@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Resume.Apps;
 using Resume.Transport.Http;
 
@@ -10,7 +9,7 @@ internal static class EnvironFactory
 {
     public static Environ Create(
         RequestHead head, RequestInput input, TextWriter errors, CancellationToken aborted, string requestId,
-        IPEndPoint? local, IPEndPoint? remote, Executor executor, AsyncFacade async)
+        ConnectionEndpoints endpoints, Executor executor, AsyncFacade async)
     {
         var environ = new Environ(head.Headers, input, errors, aborted, requestId)
         {
@@ -22,12 +21,12 @@ internal static class EnvironFactory
             [Environ.CgiKeys.RawUri] = head.Target,
             [Environ.CgiKeys.RawPath] = head.Path,
             [Environ.CgiKeys.ServerProtocol] = head.Protocol,
-            [Environ.CgiKeys.RemoteAddr] = remote?.Address.ToString() ?? "",
-            [Environ.CgiKeys.RemotePort] = remote?.Port.ToString(CultureInfo.InvariantCulture) ?? "",
+            [Environ.CgiKeys.RemoteAddr] = endpoints.RemoteAddr,
+            [Environ.CgiKeys.RemotePort] = endpoints.RemotePort,
         };
         var (name, port) = SplitAuthority(head.Authority);
-        environ[Environ.CgiKeys.ServerName] = name.Length > 0 ? name : local?.Address.ToString() ?? "";
-        environ[Environ.CgiKeys.ServerPort] = port.Length > 0 ? port : local?.Port.ToString(CultureInfo.InvariantCulture) ?? "";
+        environ[Environ.CgiKeys.ServerName] = name.Length > 0 ? name : endpoints.LocalAddr;
+        environ[Environ.CgiKeys.ServerPort] = port.Length > 0 ? port : endpoints.LocalPort;
         if (head.Framing == BodyFraming.ContentLength)
             environ[Environ.CgiKeys.ContentLength] = head.ContentLength.ToString(CultureInfo.InvariantCulture);
         return environ;

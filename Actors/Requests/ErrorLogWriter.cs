@@ -1,22 +1,31 @@
 using System.Text;
+using Akka.Actor;
 using Akka.Event;
 
 namespace Resume.Actors.Requests;
 
-/// <summary><c>wsgi.errors</c>: each line an app writes becomes a warning in the server log, tagged with the request id.</summary>
-internal sealed class ErrorLogWriter(ILoggingAdapter log, string requestId) : TextWriter
+/// <summary>
+/// <c>wsgi.errors</c>: each line an app writes becomes a warning in the server log, tagged with the
+/// request id and logged as <paramref name="source"/>. The logger and the line buffer are made on
+/// first use (most requests never write here), from whatever thread the app writes on.
+/// </summary>
+internal sealed class ErrorLogWriter(ActorSystem system, IActorRef source, string requestId) : TextWriter
 {
-    private readonly StringBuilder _line = new();
+    private StringBuilder? _line;
+    private ILoggingAdapter? _log;
 
     public override Encoding Encoding => Encoding.UTF8;
 
+    private ILoggingAdapter Log => _log ??= Logging.GetLogger(system, source);
+
     public override void Write(char value)
     {
-        lock (_line)
+        lock (this)
         {
+            _line ??= new StringBuilder();
             if (value == '\n')
             {
-                log.Warning("[{0}] {1}", requestId, _line.ToString().TrimEnd('\r'));
+                Log.Warning("[{0}] {1}", requestId, _line.ToString().TrimEnd('\r'));
                 _line.Clear();
             }
             else
@@ -28,11 +37,11 @@ internal sealed class ErrorLogWriter(ILoggingAdapter log, string requestId) : Te
 
     public override void Flush()
     {
-        lock (_line)
+        lock (this)
         {
-            if (_line.Length == 0)
+            if (_line is null || _line.Length == 0)
                 return;
-            log.Warning("[{0}] {1}", requestId, _line.ToString());
+            Log.Warning("[{0}] {1}", requestId, _line.ToString());
             _line.Clear();
         }
     }

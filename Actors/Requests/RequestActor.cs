@@ -1,9 +1,9 @@
-using System.Net;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Resume.Actors.Apps;
+using Resume.Actors.Dispatch;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Connection;
@@ -18,15 +18,15 @@ namespace Resume.Actors.Requests;
 /// an app registered as blocking, is waited on right there on the blocking dispatcher. The iterator
 /// is disposed exactly once, whatever ends the request.
 /// </summary>
-public sealed class RequestActor : ActorBase, IWithTimers
+public sealed class RequestActor : ActorBase
 {
     public const string BlockingDispatcher = "resume.blocking-dispatcher";
 
-    public static readonly Props Props = Props.Create<RequestActor>();
+    public static readonly Props Props = NewActorProducer<RequestActor>.SmallMailboxProps();
 
     public static readonly Props BlockingProps = Props.WithDispatcher(BlockingDispatcher);
 
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log;
     private Start _start = null!;
     private AppOptions _options = null!;
     private RequestStatus _status = null!;
@@ -50,8 +50,10 @@ public sealed class RequestActor : ActorBase, IWithTimers
     private bool _finished;
     private bool _disposed;
     private RequestOutcome? _outcome;
-
-    public ITimerScheduler Timers { get; set; } = null!;
+    // Scheduled only when needed (no timer scheduler per actor: most requests never wait).
+    private ICancelable? _deadlineTimer;
+    private ICancelable? _suspendTimer;
+    private ICancelable? _continueTimer;
 
     /// <summary>Starts the request; sent once, right after the actor is created.</summary>
     /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
@@ -61,8 +63,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
         long Seq,
         IActorRef Stage,
         string RequestId,
-        IPEndPoint? Local,
-        IPEndPoint? Remote,
+        ConnectionEndpoints Endpoints,
         RequestSettings Settings,
         CancellationTokenSource Aborted,
         ServerStats Stats,
@@ -99,6 +100,9 @@ public sealed class RequestActor : ActorBase, IWithTimers
 
     private bool MayBlock => _options.Blocking;
 
+    // Created on first use: most requests log nothing, and a logger costs its source's name.
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
     protected override bool Receive(object message)
     {
         switch (message)
@@ -114,6 +118,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
                 Run();
                 return true;
             case Continue:
+                _continueTimer = null;
                 _pausedUntilContinue = false;
                 Run();
                 return true;
@@ -121,6 +126,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
                 OnTimedOut("deadline");
                 return true;
             case TimedOut:
+                _suspendTimer = null;
                 CheckSuspendTimeout();
                 return true;
             case Start start:
@@ -137,6 +143,9 @@ public sealed class RequestActor : ActorBase, IWithTimers
 
     protected override void PostStop()
     {
+        _deadlineTimer?.Cancel();
+        _suspendTimer?.Cancel();
+        _continueTimer?.Cancel();
         if (_start is null)
             return;
         if (_outcome is null or RequestOutcome.Aborted)
@@ -167,15 +176,14 @@ public sealed class RequestActor : ActorBase, IWithTimers
         _environ = EnvironFactory.Create(
             start.Head,
             _input,
-            new ErrorLogWriter(_log, start.RequestId),
+            new ErrorLogWriter(Context.System, Self, start.RequestId),
             start.Aborted.Token,
             start.RequestId,
-            start.Local,
-            start.Remote,
+            start.Endpoints,
             start.Executor,
             new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor));
         if (_options.Deadline > TimeSpan.Zero)
-            Timers.StartSingleTimer("deadline", new TimedOut("deadline"), _options.Deadline);
+            _deadlineTimer = ScheduleOnce(_options.Deadline, new TimedOut("deadline"));
 
         if (_options.Prebuffer && start.Head.HasBody)
         {
@@ -397,8 +405,8 @@ public sealed class RequestActor : ActorBase, IWithTimers
         var generation = ++_generation;
         _status.Enter("suspended", what);
         // One timer for all of a request's suspensions: when it fires it checks the current one.
-        if (_options.SuspendTimeout > TimeSpan.Zero && !Timers.IsTimerActive("suspend"))
-            Timers.StartSingleTimer("suspend", new TimedOut("suspend timeout"), _options.SuspendTimeout);
+        if (_options.SuspendTimeout > TimeSpan.Zero && _suspendTimer is null)
+            _suspendTimer = ScheduleOnce(_options.SuspendTimeout, new TimedOut("suspend timeout"));
         var self = Self;
         // A body read is completed on the stream's thread, which then resumes us with one message.
         if (_input.NotifyWhenDone(future, () => self.Tell(new Resumed(generation))))
@@ -412,7 +420,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
             return;
         var left = _options.SuspendTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _waitingSince);
         if (left > TimeSpan.Zero)
-            Timers.StartSingleTimer("suspend", new TimedOut("suspend timeout"), left);
+            _suspendTimer = ScheduleOnce(left, new TimedOut("suspend timeout"));
         else
             OnTimedOut("suspend timeout");
     }
@@ -442,8 +450,11 @@ public sealed class RequestActor : ActorBase, IWithTimers
         if (delay == TimeSpan.Zero)
             Self.Tell(Continue.Instance);
         else
-            Timers.StartSingleTimer("continue", Continue.Instance, delay);
+            _continueTimer = ScheduleOnce(delay, Continue.Instance);
     }
+
+    private ICancelable ScheduleOnce(TimeSpan delay, object message) =>
+        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
 
     private void FlushIfAny()
     {
@@ -491,7 +502,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
             return;
         _finished = true;
         _outcome = RequestOutcome.TimedOut;
-        _log.Warning("[{0}] {1} {2}: {3} passed ({4}); the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what,
+        Log.Warning("[{0}] {1} {2}: {3} passed ({4}); the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what,
             what == "deadline" ? _options.Deadline : _options.SuspendTimeout);
         CancelAborted();
         DisposeSteps();
@@ -506,9 +517,9 @@ public sealed class RequestActor : ActorBase, IWithTimers
         DisposeSteps();
         var rejected = FindBodyRejection(error);
         if (rejected is not null)
-            _log.Info("[{0}] {1} {2}: request body refused ({3}): {4}", _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.Status, rejected.Message);
+            Log.Info("[{0}] {1} {2}: request body refused ({3}): {4}", _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.Status, rejected.Message);
         else
-            _log.Error(error, "[{0}] {1} {2}: the app failed", _start.RequestId, _start.Head.Method, _start.Head.Target);
+            Log.Error(error, "[{0}] {1} {2}: the app failed", _start.RequestId, _start.Head.Method, _start.Head.Target);
         var status = rejected?.Status ?? 500;
         EndWithError(status, rejected is not null
             ? $"{status} {ResponseHead.ReasonPhrase(status)}: {rejected.Message}\n"
@@ -553,7 +564,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
         }
         catch (AggregateException e)
         {
-            _log.Warning(e, "[{0}] An Aborted callback of the app threw.", _start.RequestId);
+            Log.Warning(e, "[{0}] An Aborted callback of the app threw.", _start.RequestId);
         }
     }
 
@@ -571,7 +582,7 @@ public sealed class RequestActor : ActorBase, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Error(e, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
+            Log.Error(e, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
         }
     }
 }

@@ -126,8 +126,17 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
 
     public void OnBodyFailed(int status, string reason) => FailWith(new RequestBodyRejectedException(status, reason));
 
-    /// <summary>The request is over: a read still waiting fails rather than waiting forever.</summary>
-    public void Abort() => FailWith(new OperationCanceledException("The request ended before its body was read."));
+    /// <summary>The request is over: a read still waiting, or any later, fails rather than waiting forever.</summary>
+    public void Abort()
+    {
+        lock (_gate)
+        {
+            // Nothing left to fail (the usual end of a request): no exception to make.
+            if (_failure is not null || (_ended && _buffered.IsEmpty && _pending is null))
+                return;
+        }
+        FailWith(new OperationCanceledException("The request ended before its body was read."));
+    }
 
     private void FailWith(Exception failure)
     {

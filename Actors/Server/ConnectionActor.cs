@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Resume.Actors.Apps;
+using Resume.Actors.Dispatch;
 using Resume.Actors.Hosting;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
@@ -20,18 +21,18 @@ namespace Resume.Actors.Server;
 /// </summary>
 public sealed class ConnectionActor : ActorBase
 {
-    public static readonly Props Props = Props.Create<ConnectionActor>();
+    public static readonly Props Props = NewActorProducer<ConnectionActor>.SmallMailboxProps();
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     // Only blocking requests are tracked: their Aborted must be cancelled from here, since their
     // own thread may be blocked. Every other request learns of a disconnect when this actor stops.
     private readonly Dictionary<IActorRef, CancellationTokenSource> _blocking = new();
     private Start _start = null!;
-    private IPEndPoint? _local;
-    private IPEndPoint? _remote;
+    private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
     private IActorRef? _stage;
     private bool _draining;
     private bool _streamEnded;
+    private long _requests;
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
     public sealed record Start(
@@ -75,7 +76,7 @@ public sealed class ConnectionActor : ActorBase
                 Context.Stop(Self);
                 return true;
             case RequestRejected rejected:
-                _log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _remote, rejected.Status, rejected.Reason);
+                _log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
                 return true;
             case Drain:
                 _draining = true;
@@ -107,13 +108,19 @@ public sealed class ConnectionActor : ActorBase
         _start = start;
         start.Stats.ConnectionOpened();
         var socket = start.Socket;
-        _local = socket.LocalEndPoint as IPEndPoint;
-        _remote = socket.RemoteEndPoint as IPEndPoint;
+        _endpoints = ConnectionEndpoints.From(socket.LocalEndPoint as IPEndPoint, socket.RemoteEndPoint as IPEndPoint);
         start.Graph.Run(socket, Self, start.Materializer);
     }
 
     private void OnRequest(RequestArrived arrived)
     {
+        if (++_requests == 2)
+        {
+            // Akka keeps an actor's watch state compact until it needs more, but then builds (and
+            // drops) the full state each time a child stops: once per request on a keep-alive
+            // connection. Growing it once, here, ends that.
+            Context.BecomeStacked(Receive);
+        }
         var route = _start.Apps.Resolve(arrived.Head);
         var request = Context.ActorOf(route.Options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         var aborted = new CancellationTokenSource();
@@ -123,8 +130,7 @@ public sealed class ConnectionActor : ActorBase
             arrived.Seq,
             Sender,
             $"{_start.ConnectionId}-{arrived.Seq}",
-            _local,
-            _remote,
+            _endpoints,
             _start.Settings.Request,
             aborted,
             _start.Stats,

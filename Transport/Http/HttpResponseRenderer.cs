@@ -70,8 +70,9 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
             }
             if (part.Head is not null)
                 RenderHead(part.Head, part.Context, bytes);
-            foreach (var chunk in part.Chunks)
-                RenderChunk(chunk, bytes);
+            var chunks = part.Chunks;
+            for (var i = 0; i < chunks.Count; i++)
+                RenderChunk(chunks[i], bytes);
             if (part.IsAbort)
             {
                 bytes.CloseAfter = true;
@@ -109,8 +110,10 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
             AddLatin1(bytes, head.StatusLine);
             bytes.Add(Crlf);
             bool hasDate = false, hasServer = false;
-            foreach (var (name, value) in head.Headers)
+            var headers = head.Headers;
+            for (var i = 0; i < headers.Count; i++)
             {
+                var (name, value) = headers[i];
                 if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
                     continue;
                 hasDate |= name.Equals("Date", StringComparison.OrdinalIgnoreCase);

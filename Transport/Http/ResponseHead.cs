@@ -43,13 +43,15 @@ public sealed class ResponseHead
             throw new ArgumentException("The status holds CR, LF or another control character.", nameof(status));
         long? contentLength = null;
         var close = false;
-        foreach (var (name, value) in headers)
+        // Loops rather than LINQ: this runs for every response.
+        for (var i = 0; i < headers.Count; i++)
         {
-            if (string.IsNullOrEmpty(name) || name.Any(c => c > 127 || !HttpChars.IsToken((byte)c)))
+            var (name, value) = headers[i];
+            if (!IsToken(name))
                 throw new ArgumentException($"The header name '{name}' is not a valid token.", nameof(headers));
             if (value is null || !IsText(value))
                 throw new ArgumentException($"The value of header '{name}' holds CR, LF or another control character.", nameof(headers));
-            if (ServerOwned.Any(owned => owned.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            if (IsServerOwned(name))
                 throw new ArgumentException($"The header '{name}' is hop-by-hop: the server sets it.", nameof(headers));
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
@@ -86,6 +88,28 @@ public sealed class ResponseHead
         505 => "HTTP Version Not Supported",
         _ => "Status",
     };
+
+    private static bool IsToken(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+            return false;
+        foreach (var c in name)
+        {
+            if (c > 127 || !HttpChars.IsToken((byte)c))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool IsServerOwned(string name)
+    {
+        foreach (var owned in ServerOwned)
+        {
+            if (owned.Equals(name, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
 
     private static bool IsText(string text)
     {
