@@ -268,6 +268,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             _frontStarted = true;
             if (part.IsLast && (part.Seq == _closeAfterSeq || part.Seq == _bodySeq))
                 part = part with { LingerOnClose = true };
+            else if (part.IsFinal && InFlight > 1)
+                part = part with { MoreFollow = true };
             Push(_stage.Out, part);
             if (!part.IsLast)
             {

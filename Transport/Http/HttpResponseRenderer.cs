@@ -86,6 +86,7 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
             }
 
             bytes.LingerOnClose = part.LingerOnClose;
+            bytes.MoreFollow = part.MoreFollow;
             if (bytes.Length == 0 && !bytes.CloseAfter)
             {
                 Pull(_stage.In);

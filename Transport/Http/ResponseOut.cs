@@ -31,4 +31,10 @@ public sealed record ResponseOut : IDeadLetterSuppression
     /// unread): linger on the close so our response is not destroyed by a reset.
     /// </summary>
     public bool LingerOnClose { get; init; }
+
+    /// <summary>
+    /// Responses to later pipelined requests are on their way: the socket sink may hold these bytes
+    /// for a moment to send them together with the next ones (one send instead of one per response).
+    /// </summary>
+    public bool MoreFollow { get; init; }
 }

@@ -27,6 +27,9 @@ public sealed class OutgoingBytes
     /// <summary>When closing, wait for the client to stop sending (see <see cref="SocketCloser"/>).</summary>
     public bool LingerOnClose { get; set; }
 
+    /// <summary>More bytes follow at once (pipelined responses): they may go out in the same send.</summary>
+    public bool MoreFollow { get; set; }
+
     public void Add(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Connection;
@@ -8,8 +9,12 @@ namespace Resume.Transport.Sockets;
 /// <summary>
 /// Writes to a connected socket with one send in flight. While a send is in flight it keeps
 /// accepting elements until <c>highWaterMark</c> bytes wait, then stops pulling (backpressure);
-/// what waits goes out in one gather write. Owns closing the socket: gracefully after the last
-/// bytes, at once when upstream fails.
+/// what waits goes out in one gather write. Bytes marked <see cref="OutgoingBytes.MoreFollow"/>
+/// (a response with later pipelined ones on their way) wait for a flush the stage posts to its
+/// dispatcher, which reaches it only after the messages already queued for this stream (an async
+/// callback invoked from inside the stream would run at once): the responses queued meanwhile go
+/// out in the same send. Owns closing the socket: gracefully after the last bytes, at
+/// once when upstream fails.
 /// </summary>
 public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
 {
@@ -30,6 +35,9 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private readonly List<ArraySegment<byte>> _segments = new(8);
         private long _waitingBytes;
         private bool _sending;
+        private bool _flushScheduled;
+        private Action? _flushFromOutside;
+        private MessageDispatcher? _dispatcher;
         private bool _finishing;
         private bool _closed;
         private bool _lingerOnClose;
@@ -46,6 +54,9 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         {
             var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnSent);
             _args.Completed += (_, args) => onCompleted(args);
+            var flush = GetAsyncCallback(OnFlush);
+            _flushFromOutside = () => flush();
+            _dispatcher = Materializer.ExecutionContext;
             Pull(_stage.In);
         }
 
@@ -58,14 +69,23 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 _finishing = true;
             _lingerOnClose |= bytes.LingerOnClose;
             if (!_sending)
-                SendWaiting();
+            {
+                if (bytes.MoreFollow && !_finishing)
+                    FlushSoon();
+                else
+                    SendWaiting();
+            }
             PullIfRoom();
         }
 
         public void OnUpstreamFinish()
         {
             _finishing = true;
-            if (!_sending)
+            if (_sending)
+                return;
+            if (_waiting.Count > 0)
+                SendWaiting();
+            else
                 Close();
         }
 
@@ -85,6 +105,21 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 _args.Dispose();
             }
             ReturnAll(_waiting);
+        }
+
+        private void FlushSoon()
+        {
+            if (_flushScheduled)
+                return;
+            _flushScheduled = true;
+            _dispatcher!.Schedule(_flushFromOutside!);
+        }
+
+        private void OnFlush()
+        {
+            _flushScheduled = false;
+            if (!_sending && _waiting.Count > 0)
+                SendWaiting();
         }
 
         private void PullIfRoom()
