@@ -17,6 +17,9 @@ public sealed record ServerSettings
 
     public int MaxConnections { get; init; } = 100_000;
 
+    /// <summary>Stream interpreters the connections run in; 0 for one per core.</summary>
+    public int ConnectionHosts { get; init; }
+
     public string ServerHeader { get; init; } = "Resume";
 
     public string App { get; init; } = "demo";
@@ -66,6 +69,7 @@ public sealed record ServerSettings
             Port = server.GetInt("port"),
             Backlog = server.GetInt("backlog"),
             MaxConnections = server.GetInt("max-connections"),
+            ConnectionHosts = server.GetInt("connection-hosts"),
             ServerHeader = server.GetString("server-header"),
             App = server.GetString("app"),
             Limits = new HttpLimits

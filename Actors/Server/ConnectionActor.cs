@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Streams;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
 using Resume.Actors.Hosting;
@@ -14,8 +13,9 @@ using Resume.Transport.Connection;
 namespace Resume.Actors.Server;
 
 /// <summary>
-/// One TCP connection: runs its stream (socket read → parse → <see cref="ConnectionStage"/> →
-/// render → socket write) and a <see cref="RequestActor"/> child per request in flight. When the
+/// One TCP connection: has its stream (socket read → parse → <see cref="ConnectionStage"/> →
+/// render → socket write) run in a <see cref="ConnectionHost"/>, and runs a <see cref="RequestActor"/>
+/// child per request in flight. When the
 /// stream ends it stops, and with it every request still running (their iterators are disposed and
 /// their Aborted tokens fire if the client went away).
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class ConnectionActor : ActorBase
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
     public sealed record Start(
-        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionGraph Graph, IMaterializer Materializer, long ConnectionId, ServerStats Stats, Executor Executor);
+        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor);
 
     /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
     public sealed class Drain
@@ -109,7 +109,7 @@ public sealed class ConnectionActor : ActorBase
         start.Stats.ConnectionOpened();
         var socket = start.Socket;
         _endpoints = ConnectionEndpoints.From(socket.LocalEndPoint as IPEndPoint, socket.RemoteEndPoint as IPEndPoint);
-        start.Graph.Run(socket, Self, start.Materializer);
+        start.Host.Run(socket, Self);
     }
 
     private void OnRequest(RequestArrived arrived)

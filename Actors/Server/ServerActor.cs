@@ -34,7 +34,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     private bool _draining;
     private long _connectionIds;
     private IMaterializer _materializer = null!;
-    private ConnectionGraph _graph = null!;
+    private ConnectionHost[] _hosts = [];
+    private int _nextHost;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -131,8 +132,10 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _materializer = Context.System.Materializer(namePrefix: "resume");
-        _graph = new ConnectionGraph(
+        var graph = new ConnectionGraph(
             _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader);
+        var hosts = _settings.ConnectionHosts > 0 ? _settings.ConnectionHosts : Environment.ProcessorCount;
+        _hosts = Enumerable.Range(0, hosts).Select(_ => ConnectionHost.Start(graph, _materializer)).ToArray();
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
@@ -150,6 +153,9 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _listener.Dispose();
+        // The connections (children) have stopped by now, and with them their streams.
+        foreach (var host in _hosts)
+            host.Stop();
         (_executor as IDisposable)?.Dispose();
     }
 
@@ -162,7 +168,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         else
         {
             var connection = Context.ActorOf(ConnectionActor.Props);
-            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, _graph, _materializer, ++_connectionIds, _stats, _executor));
+            var host = _hosts[_nextHost++ % _hosts.Length];
+            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor));
             _connections.Add(connection);
         }
         if (_connections.Count < _settings.MaxConnections)

@@ -1,0 +1,47 @@
+using System.Net.Sockets;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Resume.Transport.Connection;
+
+/// <summary>
+/// The stage that keeps a <see cref="ConnectionHost"/>'s interpreter running and materializes each
+/// connection's graph into it (with its sub-fusing materializer). It emits nothing.
+/// </summary>
+internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<SourceShape<NotUsed>>
+{
+    public Outlet<NotUsed> Out { get; } = new("ConnectionHost.out");
+
+    public override SourceShape<NotUsed> Shape => new(Out);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : GraphStageLogic, IOutHandler
+    {
+        private readonly ConnectionHostStage _stage;
+
+        public Logic(ConnectionHostStage stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage.Out, this);
+        }
+
+        public override void PreStart() =>
+            _stage.Host.Started(
+                GetAsyncCallback<(Socket Socket, IActorRef Connection)>(c => _stage.Host.Materialize(c.Socket, c.Connection, SubFusingMaterializer)),
+                GetAsyncCallback(CompleteStage));
+
+        public override void PostStop() => _stage.Host.Stopped();
+
+        public void OnPull()
+        {
+        }
+
+        public void OnDownstreamFinish(Exception cause) => CompleteStage();
+    }
+
+    private ConnectionHost Host => host;
+}
