@@ -30,6 +30,8 @@ DURATION = 2 if SMOKE else 10
 # steady state after ~20 s of load, so every server gets 25 s of warm-up.
 WARMUP = 1 if SMOKE else 25
 SERVERS = ["resume", "kestrel"] if SMOKE else ["resume", "kestrel", "gunicorn-gthread", "gunicorn-gevent"]
+# BENCH_SERVERS=resume,kestrel narrows a run while working on one thing (LATEST.md is then not written).
+SERVERS = os.environ.get("BENCH_SERVERS", ",".join(SERVERS)).split(",")
 GIB = 1 << 30
 STREAM_BYTES = (64 << 20) if SMOKE else GIB
 
@@ -244,7 +246,7 @@ def main():
                 server.stop()
     report = render(results)
     print(report)
-    if not SMOKE and not ARGS:
+    if not SMOKE and not ARGS and "BENCH_SERVERS" not in os.environ:
         with open(f"{ROOT}/bench/results/LATEST.md", "w") as f:
             f.write(report)
     if SMOKE and any("failed" in r for r in results.values()):

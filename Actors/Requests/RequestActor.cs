@@ -43,6 +43,7 @@ public sealed class RequestActor : ActorBase
     private Task? _waitingOn;
     private long _waitingSince;
     private int _generation;
+    private Action? _resumeCallback;
     private bool _pausedUntilContinue;
     private int _emptyRun;
     private bool _stepping;
@@ -108,6 +109,8 @@ public sealed class RequestActor : ActorBase
         switch (message)
         {
             case Resumed resumed when resumed.Generation == _generation && _waitingOn is not null:
+                // The app reads a fault from the future; reading it here also marks it observed.
+                _ = _waitingOn.Exception;
                 _waitingOn = null;
                 Run();
                 return true;
@@ -402,16 +405,34 @@ public sealed class RequestActor : ActorBase
     {
         _waitingOn = future;
         _waitingSince = Environment.TickCount64;
-        var generation = ++_generation;
+        ++_generation;
         _status.Enter("suspended", what);
         // One timer for all of a request's suspensions: when it fires it checks the current one.
         if (_options.SuspendTimeout > TimeSpan.Zero && _suspendTimer is null)
             _suspendTimer = ScheduleOnce(_options.SuspendTimeout, new TimedOut("suspend timeout"));
-        var self = Self;
         // A body read is completed on the stream's thread, which then resumes us with one message.
-        if (_input.NotifyWhenDone(future, () => self.Tell(new Resumed(generation))))
+        if (_input.NotifyWhenDone(future, ResumeCallback))
             return;
-        future.PipeTo(self, success: () => new Resumed(generation), failure: _ => new Resumed(generation));
+        // Not PipeTo: an awaiter continuation with one delegate per request allocates nothing per suspension.
+        future.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(ResumeCallback);
+    }
+
+    /// <summary>
+    /// Sends <see cref="Resumed"/> for the current suspension. Made once per request: a suspension
+    /// ends only by its continuation or by the request ending, so the generation read when it runs
+    /// is the one it was registered for.
+    /// </summary>
+    private Action ResumeCallback
+    {
+        get
+        {
+            if (_resumeCallback is null)
+            {
+                var self = Self;
+                _resumeCallback = () => self.Tell(new Resumed(Volatile.Read(ref _generation)));
+            }
+            return _resumeCallback;
+        }
     }
 
     private void CheckSuspendTimeout()

@@ -23,10 +23,10 @@ public sealed class ConnectionActor : ActorBase
 {
     public static readonly Props Props = NewActorProducer<ConnectionActor>.SmallMailboxProps();
 
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log;
     // Only blocking requests are tracked: their Aborted must be cancelled from here, since their
     // own thread may be blocked. Every other request learns of a disconnect when this actor stops.
-    private readonly Dictionary<IActorRef, CancellationTokenSource> _blocking = new();
+    private Dictionary<IActorRef, CancellationTokenSource>? _blocking;
     private Start _start = null!;
     private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
     private IActorRef? _stage;
@@ -51,6 +51,9 @@ public sealed class ConnectionActor : ActorBase
     /// <summary>To the parent when this connection has closed.</summary>
     public sealed record Closed(IActorRef Connection) : IDeadLetterSuppression;
 
+    // Made on first use: a logger per connection costs its source's name, and most never log.
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
     protected override bool Receive(object message)
     {
         switch (message)
@@ -64,11 +67,11 @@ public sealed class ConnectionActor : ActorBase
                 OnRequest(arrived);
                 return true;
             case RequestActor.BlockingRequestEnded ended:
-                _blocking.Remove(ended.Request);
+                _blocking?.Remove(ended.Request);
                 return true;
             case ConnectionEnded ended:
                 _streamEnded = true;
-                if (ended.ClientGone)
+                if (ended.ClientGone && _blocking is not null)
                 {
                     foreach (var aborted in _blocking.Values)
                         CancelQuietly(aborted);
@@ -76,7 +79,7 @@ public sealed class ConnectionActor : ActorBase
                 Context.Stop(Self);
                 return true;
             case RequestRejected rejected:
-                _log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
+                Log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
                 return true;
             case Drain:
                 _draining = true;
@@ -91,7 +94,9 @@ public sealed class ConnectionActor : ActorBase
     }
 
     // A request actor that crashed is stopped (its PostStop disposes the iterator), never restarted mid-response.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    private static readonly SupervisorStrategy StopCrashed = new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override SupervisorStrategy SupervisorStrategy() => StopCrashed;
 
     protected override void PostStop()
     {
@@ -136,7 +141,7 @@ public sealed class ConnectionActor : ActorBase
             _start.Stats,
             _start.Executor));
         if (route.Options.Blocking)
-            _blocking[request] = aborted;
+            (_blocking ??= [])[request] = aborted;
     }
 
     private void CancelQuietly(CancellationTokenSource aborted)
@@ -147,7 +152,7 @@ public sealed class ConnectionActor : ActorBase
         }
         catch (AggregateException e)
         {
-            _log.Warning(e, "An Aborted callback of an app threw.");
+            Log.Warning(e, "An Aborted callback of an app threw.");
         }
     }
 }

@@ -34,7 +34,10 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private readonly ConnectionStage _stage;
         private readonly IActorRef _connection;
         private readonly ConnectionSettings _settings;
-        private readonly Dictionary<long, (ResponseOut Part, IActorRef Sender)> _ready = new();
+        // The front request's next part, and parts of later (pipelined) requests waiting their turn:
+        // a request has at most one part here at a time. The dictionary is made only if pipelining needs it.
+        private (ResponseOut Part, IActorRef Sender)? _frontPart;
+        private Dictionary<long, (ResponseOut Part, IActorRef Sender)>? _later;
         private StageActor? _self;
         private long _nextSeq;
         private long _frontSeq;
@@ -211,7 +214,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             switch (envelope.Message)
             {
                 case ResponseOut part when part.Seq >= _frontSeq && part.Seq < _nextSeq:
-                    _ready[part.Seq] = (part, envelope.Sender);
+                    Hold(part, envelope.Sender);
                     TryPush();
                     break;
                 case ReadBody read when read.Seq == _bodySeq && !_draining:
@@ -252,8 +255,16 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 Push(_stage.Out, new ResponseOut { Seq = _frontSeq, Context = ResponseContext.Unparsed, IsContinue = true });
                 return;
             }
-            if (!_ready.Remove(_frontSeq, out var entry))
+            (ResponseOut Part, IActorRef Sender) entry;
+            if (_frontPart is { } front)
+            {
+                entry = front;
+                _frontPart = null;
+            }
+            else if (_later is null || !_later.Remove(_frontSeq, out entry))
+            {
                 return;
+            }
             var (part, sender) = entry;
             if (part.Seq == _expectContinueSeq)
             {
@@ -305,6 +316,14 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             PullIfWanted();
         }
 
+        private void Hold(ResponseOut part, IActorRef sender)
+        {
+            if (part.Seq == _frontSeq)
+                _frontPart = (part, sender);
+            else
+                (_later ??= [])[part.Seq] = (part, sender);
+        }
+
         private void OnIdle()
         {
             if (_readingStopped)
@@ -341,7 +360,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 Chunks = [body],
                 IsFinal = true,
             };
-            _ready[seq] = (part, ActorRefs.Nobody);
+            Hold(part, ActorRefs.Nobody);
             _closeAfterSeq = seq;
             _endReason = $"rejected: {bad.Status} {bad.Message}";
             _connection.Tell(new RequestRejected(bad.Status, bad.Message), Self);
