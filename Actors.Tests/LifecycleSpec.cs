@@ -1,4 +1,5 @@
 using Resume.Actors.Apps;
+using Resume.Actors.Requests;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -91,6 +92,37 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         await client.SendAsync(Get("/hello"));
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
         Assert.Equal(1, server.Stats.TimedOut);
+    }
+
+    [Fact]
+    public async Task The_suspend_timeout_bounds_each_suspension_not_the_sum_of_them()
+    {
+        IEnumerable<Step> ManyShortWaits(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", [new("Content-Type", "text/plain")]);
+            for (var i = 0; i < 8; i++)
+            {
+                yield return Task.Delay(100);
+                yield return "x";
+            }
+        }
+        var server = TestServers.Start(Sys, ManyShortWaits, options: AppOptions.Default with { SuspendTimeout = TimeSpan.FromMilliseconds(400) });
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(Get("/"));
+
+        var response = await client.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.Equal("xxxxxxxx", response.BodyText);
+        Assert.Equal(0, server.Stats.TimedOut);
+    }
+
+    [Fact]
+    public void Suspensions_are_looked_over_at_a_quarter_of_the_shortest_timeout_between_10_ms_and_1_s()
+    {
+        Assert.Null(SuspendTimeoutWatch.IntervalFor([TimeSpan.Zero]));
+        Assert.Equal(TimeSpan.FromMilliseconds(75), SuspendTimeoutWatch.IntervalFor([TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(300), TimeSpan.Zero]));
+        Assert.Equal(TimeSpan.FromSeconds(1), SuspendTimeoutWatch.IntervalFor([TimeSpan.FromSeconds(60)]));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), SuspendTimeoutWatch.IntervalFor([TimeSpan.FromMilliseconds(1)]));
     }
 
     [Fact]

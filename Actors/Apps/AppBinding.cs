@@ -13,7 +13,14 @@ public sealed class AppBinding
 {
     private readonly Func<RequestHead, AppRoute> _resolve;
 
-    private AppBinding(Func<RequestHead, AppRoute> resolve) => _resolve = resolve;
+    private AppBinding(Func<RequestHead, AppRoute> resolve, IReadOnlyList<AppRoute> routes)
+    {
+        _resolve = resolve;
+        Routes = routes;
+    }
+
+    /// <summary>Every route a request may take.</summary>
+    public IReadOnlyList<AppRoute> Routes { get; }
 
     public AppRoute Resolve(RequestHead head) => _resolve(head);
 
@@ -21,7 +28,7 @@ public sealed class AppBinding
     public static AppBinding Single(string name, App app, AppOptions? options = null)
     {
         var route = new AppRoute(name, app, options ?? AppOptions.Default);
-        return new AppBinding(_ => route);
+        return new AppBinding(_ => route, [route]);
     }
 
     /// <summary>A router whose mounts each run with their own options, by mount name.</summary>
@@ -29,8 +36,9 @@ public sealed class AppBinding
     {
         var fallback = new AppRoute(name, router, optionsFor(name));
         var routes = router.MountNames.ToDictionary(mount => mount, mount => new AppRoute(mount, router, optionsFor(mount)), StringComparer.Ordinal);
-        return new AppBinding(head =>
-            router.MountFor(RequestTarget.PercentDecode(head.Path)) is { } mount ? routes[mount] : fallback);
+        return new AppBinding(
+            head => router.MountFor(RequestTarget.PercentDecode(head.Path)) is { } mount ? routes[mount] : fallback,
+            [fallback, .. routes.Values]);
     }
 
     /// <summary>Answers <paramref name="path"/> with <paramref name="status"/> and everything else as before.</summary>
@@ -39,6 +47,6 @@ public sealed class AppBinding
         if (string.IsNullOrEmpty(path))
             return this;
         var route = new AppRoute("status", status, AppOptions.Default);
-        return new AppBinding(head => RequestTarget.PercentDecode(head.Path) == path ? route : _resolve(head));
+        return new AppBinding(head => RequestTarget.PercentDecode(head.Path) == path ? route : _resolve(head), [route, .. Routes]);
     }
 }

@@ -53,7 +53,6 @@ public sealed class RequestActor : ActorBase
     private RequestOutcome? _outcome;
     // Scheduled only when needed (no timer scheduler per actor: most requests never wait).
     private ICancelable? _deadlineTimer;
-    private ICancelable? _suspendTimer;
     private ICancelable? _continueTimer;
 
     /// <summary>Starts the request; sent once, right after the actor is created.</summary>
@@ -96,8 +95,28 @@ public sealed class RequestActor : ActorBase
         }
     }
 
-    /// <summary>The deadline passed, or the suspend timer fired (the current suspension is checked then).</summary>
-    private sealed record TimedOut(string What) : IDeadLetterSuppression;
+    /// <summary>
+    /// From <see cref="SuspendTimeoutWatch"/>: the current suspension passed its suspend timeout (checked
+    /// again here, since the request may have resumed meanwhile).
+    /// </summary>
+    public sealed class SuspendTimeoutPassed : IDeadLetterSuppression
+    {
+        public static readonly SuspendTimeoutPassed Instance = new();
+
+        private SuspendTimeoutPassed()
+        {
+        }
+    }
+
+    /// <summary>The request's deadline passed.</summary>
+    private sealed class DeadlinePassed : IDeadLetterSuppression
+    {
+        public static readonly DeadlinePassed Instance = new();
+
+        private DeadlinePassed()
+        {
+        }
+    }
 
     private bool MayBlock => _options.Blocking;
 
@@ -112,6 +131,7 @@ public sealed class RequestActor : ActorBase
                 // The app reads a fault from the future; reading it here also marks it observed.
                 _ = _waitingOn.Exception;
                 _waitingOn = null;
+                _status.NoSuspendDeadline();
                 Run();
                 return true;
             case Resumed:
@@ -125,11 +145,10 @@ public sealed class RequestActor : ActorBase
                 _pausedUntilContinue = false;
                 Run();
                 return true;
-            case TimedOut { What: "deadline" }:
+            case DeadlinePassed:
                 OnTimedOut("deadline");
                 return true;
-            case TimedOut:
-                _suspendTimer = null;
+            case SuspendTimeoutPassed:
                 CheckSuspendTimeout();
                 return true;
             case Start start:
@@ -147,7 +166,6 @@ public sealed class RequestActor : ActorBase
     protected override void PostStop()
     {
         _deadlineTimer?.Cancel();
-        _suspendTimer?.Cancel();
         _continueTimer?.Cancel();
         if (_start is null)
             return;
@@ -170,7 +188,7 @@ public sealed class RequestActor : ActorBase
     {
         _start = start;
         _options = start.Route.Options;
-        _status = new RequestStatus(start.RequestId, start.Route.Name, start.Head.Method, start.Head.Path);
+        _status = new RequestStatus(start.RequestId, start.Route.Name, start.Head.Method, start.Head.Path, Self);
         start.Stats.RequestActorStarted();
         start.Stats.InFlight[start.RequestId] = _status;
         _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, MayBlock);
@@ -186,7 +204,7 @@ public sealed class RequestActor : ActorBase
             start.Executor,
             new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor));
         if (_options.Deadline > TimeSpan.Zero)
-            _deadlineTimer = ScheduleOnce(_options.Deadline, new TimedOut("deadline"));
+            _deadlineTimer = ScheduleOnce(_options.Deadline, DeadlinePassed.Instance);
 
         if (_options.Prebuffer && start.Head.HasBody)
         {
@@ -407,9 +425,8 @@ public sealed class RequestActor : ActorBase
         _waitingSince = Environment.TickCount64;
         ++_generation;
         _status.Enter("suspended", what);
-        // One timer for all of a request's suspensions: when it fires it checks the current one.
-        if (_options.SuspendTimeout > TimeSpan.Zero && _suspendTimer is null)
-            _suspendTimer = ScheduleOnce(_options.SuspendTimeout, new TimedOut("suspend timeout"));
+        if (_options.SuspendTimeout > TimeSpan.Zero)
+            _status.SuspendUntil(_waitingSince + (long)_options.SuspendTimeout.TotalMilliseconds);
         // A body read is completed on the stream's thread, which then resumes us with one message.
         if (_input.NotifyWhenDone(future, ResumeCallback))
             return;
@@ -441,7 +458,7 @@ public sealed class RequestActor : ActorBase
             return;
         var left = _options.SuspendTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _waitingSince);
         if (left > TimeSpan.Zero)
-            _suspendTimer = ScheduleOnce(left, new TimedOut("suspend timeout"));
+            _status.SuspendUntil(_waitingSince + (long)_options.SuspendTimeout.TotalMilliseconds);
         else
             OnTimedOut("suspend timeout");
     }
