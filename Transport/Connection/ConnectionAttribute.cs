@@ -5,14 +5,17 @@ using Akka.Streams;
 namespace Resume.Transport.Connection;
 
 /// <summary>
-/// What one materialization of the connection graph serves: its socket and its connection actor.
-/// Passed as an attribute so that one pre-fused graph serves every connection.
+/// What one materialization of the connection graph serves: its socket and its connection actor,
+/// and where its timeouts are kept. Passed as an attribute so that one pre-fused graph serves every
+/// connection.
 /// </summary>
-public sealed class ConnectionAttribute(Socket socket, IActorRef connection) : Attributes.IAttribute
+public sealed class ConnectionAttribute(Socket socket, IActorRef connection, ConnectionDeadlines deadlines) : Attributes.IAttribute
 {
     public Socket Socket { get; } = socket;
 
     public IActorRef Connection { get; } = connection;
+
+    public ConnectionDeadlines Deadlines { get; } = deadlines;
 
     public static ConnectionAttribute From(Attributes attributes) =>
         attributes.GetAttribute<ConnectionAttribute>()

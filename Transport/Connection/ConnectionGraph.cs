@@ -21,6 +21,7 @@ public sealed class ConnectionGraph
 
     public ConnectionGraph(HttpLimits limits, ConnectionSettings connection, int readBufferSize, long writeHighWaterMark, TimeSpan linger, string serverName)
     {
+        DeadlineTick = ConnectionDeadlines.TickFor(limits.HeaderTimeout, connection.KeepAliveTimeout);
         var graph = Source.FromGraph(new SocketReadSource(readBufferSize))
             .Via(new HttpRequestParser(limits))
             .Via(new ConnectionStage(connection))
@@ -29,7 +30,10 @@ public sealed class ConnectionGraph
         _fused = Fusing.Aggressive(graph);
     }
 
-    /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>.</summary>
-    public void Run(Socket socket, IActorRef connection, IMaterializer materializer) =>
-        materializer.Materialize(_fused.WithAttributes(Attributes.None.And(new ConnectionAttribute(socket, connection))));
+    /// <summary>How often the timeouts of connections running this graph must be checked.</summary>
+    public TimeSpan DeadlineTick { get; }
+
+    /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>, with its timeouts kept in <paramref name="deadlines"/>.</summary>
+    public void Run(Socket socket, IActorRef connection, ConnectionDeadlines deadlines, IMaterializer materializer) =>
+        materializer.Materialize(_fused.WithAttributes(Attributes.None.And(new ConnectionAttribute(socket, connection, deadlines))));
 }

@@ -16,12 +16,20 @@ public sealed class ConnectionHost
 {
     private readonly object _gate = new();
     private readonly ConnectionGraph _graph;
+    private readonly ConnectionDeadlines _deadlines;
     private List<(Socket Socket, IActorRef Connection)>? _early = [];
     private Action<(Socket Socket, IActorRef Connection)>? _run;
     private Action? _stop;
     private bool _stopped;
 
-    private ConnectionHost(ConnectionGraph graph) => _graph = graph;
+    private ConnectionHost(ConnectionGraph graph)
+    {
+        _graph = graph;
+        _deadlines = new ConnectionDeadlines(graph.DeadlineTick);
+    }
+
+    /// <summary>The timeouts of this host's connections, checked on its tick (only from inside the host).</summary>
+    internal ConnectionDeadlines Deadlines => _deadlines;
 
     /// <summary>Starts a host for <paramref name="graph"/>.</summary>
     public static ConnectionHost Start(ConnectionGraph graph, IMaterializer materializer)
@@ -70,7 +78,7 @@ public sealed class ConnectionHost
     {
         try
         {
-            _graph.Run(socket, connection, subFusing);
+            _graph.Run(socket, connection, _deadlines, subFusing);
         }
         catch (Exception e)
         {

@@ -7,8 +7,9 @@ using Akka.Streams.Stage;
 namespace Resume.Transport.Connection;
 
 /// <summary>
-/// The stage that keeps a <see cref="ConnectionHost"/>'s interpreter running and materializes each
-/// connection's graph into it (with its sub-fusing materializer). It emits nothing.
+/// The stage that keeps a <see cref="ConnectionHost"/>'s interpreter running, materializes each
+/// connection's graph into it (with its sub-fusing materializer), and ticks its connections'
+/// deadlines. It emits nothing.
 /// </summary>
 internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<SourceShape<NotUsed>>
 {
@@ -18,7 +19,7 @@ internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<Sour
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Logic : GraphStageLogic, IOutHandler
+    private sealed class Logic : TimerGraphStageLogic, IOutHandler
     {
         private readonly ConnectionHostStage _stage;
 
@@ -29,10 +30,15 @@ internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<Sour
             SetHandler(stage.Out, this);
         }
 
-        public override void PreStart() =>
+        public override void PreStart()
+        {
+            ScheduleRepeatedly("deadlines", _stage.Host.Deadlines.Tick);
             _stage.Host.Started(
                 GetAsyncCallback<(Socket Socket, IActorRef Connection)>(c => _stage.Host.Materialize(c.Socket, c.Connection, SubFusingMaterializer)),
                 GetAsyncCallback(CompleteStage));
+        }
+
+        protected override void OnTimer(object timerKey) => _stage.Host.Deadlines.Check(Environment.TickCount64);
 
         public override void PostStop() => _stage.Host.Stopped();
 

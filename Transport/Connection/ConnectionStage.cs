@@ -24,16 +24,17 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
     public override FlowShape<RequestPart, ResponseOut> Shape => new(In, Out);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Connection);
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes));
 
-    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
     {
-        private const string IdleTimer = "idle";
         private const long NotIdle = -1;
 
         private readonly ConnectionStage _stage;
         private readonly IActorRef _connection;
+        private readonly ConnectionDeadlines _deadlines;
         private readonly ConnectionSettings _settings;
+        private ConnectionDeadlines.Deadline? _idleDeadline;
         // The front request's next part, and parts of later (pipelined) requests waiting their turn:
         // a request has at most one part here at a time. The dictionary is made only if pipelining needs it.
         private (ResponseOut Part, IActorRef Sender)? _frontPart;
@@ -55,15 +56,16 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private bool _clientGone;
         private string _endReason = "closed";
 
-        // When the connection became idle (Environment.TickCount64), or NotIdle. The idle timer is
-        // not rescheduled per request: when it fires it checks this and, if need be, waits the rest.
+        // When the connection became idle (Environment.TickCount64), or NotIdle. The idle deadline is
+        // not moved per request: when it passes it checks this and, if need be, waits the rest.
         private long _idleSince = NotIdle;
 
-        public Logic(ConnectionStage stage, IActorRef connection)
+        public Logic(ConnectionStage stage, ConnectionAttribute attribute)
             : base(stage.Shape)
         {
             _stage = stage;
-            _connection = connection;
+            _connection = attribute.Connection;
+            _deadlines = attribute.Deadlines;
             _settings = stage.Settings;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
@@ -76,13 +78,18 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         public override void PreStart()
         {
             _self = GetStageActor(OnMessage);
+            _idleDeadline = _deadlines.Add(GetAsyncCallback(OnIdleDeadline));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);
         }
 
-        public override void PostStop() =>
+        public override void PostStop()
+        {
+            if (_idleDeadline is not null)
+                _deadlines.Remove(_idleDeadline);
             _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
+        }
 
         public void OnPush()
         {
@@ -146,14 +153,14 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             CompleteStage();
         }
 
-        protected override void OnTimer(object timerKey)
+        private void OnIdleDeadline()
         {
             if (_idleSince == NotIdle)
                 return;
             var left = _settings.KeepAliveTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _idleSince);
             if (left > TimeSpan.Zero)
             {
-                ScheduleOnce(IdleTimer, left);
+                _idleDeadline!.Set(Environment.TickCount64 + (long)left.TotalMilliseconds);
                 return;
             }
             _endReason = "keep-alive timeout";
@@ -329,8 +336,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             if (_readingStopped)
                 return;
             _idleSince = Environment.TickCount64;
-            if (!IsTimerActive(IdleTimer))
-                ScheduleOnce(IdleTimer, _settings.KeepAliveTimeout);
+            if (!_idleDeadline!.IsSet)
+                _idleDeadline.Set(_idleSince + (long)_settings.KeepAliveTimeout.TotalMilliseconds);
         }
 
         private void PullIfWanted()

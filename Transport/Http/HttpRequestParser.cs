@@ -1,6 +1,8 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 
+using Resume.Transport.Connection;
+
 namespace Resume.Transport.Http;
 
 /// <summary>
@@ -32,7 +34,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
     public override FlowShape<ReadOnlyMemory<byte>, RequestPart> Shape { get; }
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Deadlines);
 
     private enum State
     {
@@ -44,14 +47,15 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         Trailers,
     }
 
-    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
     {
-        private const string HeaderTimer = "header-timeout";
-
         private readonly HttpRequestParser _stage;
         private readonly HttpLimits _limits;
+        private readonly ConnectionDeadlines _deadlines;
+        private ConnectionDeadlines.Deadline? _headDeadline;
         private ReadOnlyMemory<byte> _input;
-        private byte[] _accumulated = new byte[256];
+        // Heads split across reads are put together here; most arrive whole and never need it.
+        private byte[] _accumulated = [];
         private int _accumulatedLength;
         private State _state;
         private long _remaining;
@@ -60,15 +64,16 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private int _trailerCount;
         private bool _upstreamFinished;
 
-        // When the head being read began (Environment.TickCount64), or -1 between heads. The timer is
-        // not cancelled per request: when it fires it checks this and, if need be, waits the rest.
+        // When the head being read began (Environment.TickCount64), or -1 between heads. The deadline
+        // is not cleared per request: when it passes it checks this and, if need be, waits the rest.
         private long _headStartedAt = -1;
 
-        public Logic(HttpRequestParser stage)
+        public Logic(HttpRequestParser stage, ConnectionDeadlines deadlines)
             : base(stage.Shape)
         {
             _stage = stage;
             _limits = stage._limits;
+            _deadlines = deadlines;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -95,13 +100,21 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
-        protected override void OnTimer(object timerKey)
+        public override void PreStart() => _headDeadline = _deadlines.Add(GetAsyncCallback(OnHeadDeadline));
+
+        public override void PostStop()
+        {
+            if (_headDeadline is not null)
+                _deadlines.Remove(_headDeadline);
+        }
+
+        private void OnHeadDeadline()
         {
             if (_headStartedAt < 0)
                 return;
             var left = _limits.HeaderTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _headStartedAt);
             if (left > TimeSpan.Zero)
-                ScheduleOnce(HeaderTimer, left);
+                _headDeadline!.Set(Environment.TickCount64 + (long)left.TotalMilliseconds);
             else
                 FailStage(new RequestRejectedException(408, $"The request head did not arrive within {_limits.HeaderTimeout.TotalSeconds:0.#} s."));
         }
@@ -176,8 +189,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     return null;
                 if (_headStartedAt < 0)
                     _headStartedAt = Environment.TickCount64;
-                if (!IsTimerActive(HeaderTimer))
-                    ScheduleOnce(HeaderTimer, _limits.HeaderTimeout);
+                if (!_headDeadline!.IsSet)
+                    _headDeadline.Set(_headStartedAt + (long)_limits.HeaderTimeout.TotalMilliseconds);
                 var end = FindHeadEnd(_input.Span, 0);
                 if (end >= 0)
                 {
@@ -369,7 +382,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private void Accumulate(ReadOnlySpan<byte> data)
         {
             if (_accumulatedLength + data.Length > _accumulated.Length)
-                Array.Resize(ref _accumulated, Math.Max(_accumulated.Length * 2, _accumulatedLength + data.Length));
+                Array.Resize(ref _accumulated, Math.Max(Math.Max(_accumulated.Length * 2, 256), _accumulatedLength + data.Length));
             data.CopyTo(_accumulated.AsSpan(_accumulatedLength));
             _accumulatedLength += data.Length;
         }

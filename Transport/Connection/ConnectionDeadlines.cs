@@ -1,0 +1,80 @@
+namespace Resume.Transport.Connection;
+
+/// <summary>
+/// The timeouts of the connections in one <see cref="ConnectionHost"/> (keep-alive idle, request
+/// head), checked on the host's one periodic tick instead of a scheduler timer per connection and
+/// stage: a timer kept armed per connection cost a registration and a cancellation source each, and
+/// one schedule and cancel per connection. A stage sets its <see cref="Deadline"/> and is called back
+/// (through its async callback) on the first tick past it. All of it runs in the host's interpreter,
+/// on one thread at a time, so nothing here locks.
+/// </summary>
+public sealed class ConnectionDeadlines(TimeSpan tick)
+{
+    private readonly List<Deadline> _deadlines = [];
+
+    /// <summary>How often deadlines are checked: a deadline is met up to this late.</summary>
+    public TimeSpan Tick { get; } = tick;
+
+    /// <summary>How often to check <paramref name="timeouts"/>: a quarter of the shortest, between 10 ms and 1 s.</summary>
+    public static TimeSpan TickFor(params TimeSpan[] timeouts)
+    {
+        var shortest = timeouts.Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
+        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
+    }
+
+    /// <summary>A deadline, unset, that calls <paramref name="onPassed"/> when it has passed; remove it when the stage stops.</summary>
+    public Deadline Add(Action onPassed)
+    {
+        var deadline = new Deadline(onPassed) { Index = _deadlines.Count };
+        _deadlines.Add(deadline);
+        return deadline;
+    }
+
+    public void Remove(Deadline deadline)
+    {
+        var index = deadline.Index;
+        if (index < 0)
+            return;
+        // Swap with the last: order does not matter, and removal stays O(1).
+        var last = _deadlines[^1];
+        _deadlines[index] = last;
+        last.Index = index;
+        _deadlines.RemoveAt(_deadlines.Count - 1);
+        deadline.Index = -1;
+    }
+
+    /// <summary>Calls back, once, every deadline that has passed by <paramref name="now"/> (<see cref="Environment.TickCount64"/>).</summary>
+    public void Check(long now)
+    {
+        // By index from the end: a callback only queues work, but were one to remove a deadline, the
+        // swap with the last would still leave every other deadline looked at.
+        for (var i = _deadlines.Count - 1; i >= 0; i--)
+        {
+            if (i >= _deadlines.Count)
+                continue;
+            var deadline = _deadlines[i];
+            if (deadline.Due > now)
+                continue;
+            deadline.Clear();
+            deadline.OnPassed();
+        }
+    }
+
+    /// <summary>One stage's timeout: unset, or due at a <see cref="Environment.TickCount64"/> time.</summary>
+    public sealed class Deadline(Action onPassed)
+    {
+        private const long Unset = long.MaxValue;
+
+        internal int Index { get; set; }
+
+        internal long Due { get; private set; } = Unset;
+
+        internal Action OnPassed { get; } = onPassed;
+
+        public bool IsSet => Due != Unset;
+
+        public void Set(long due) => Due = due;
+
+        public void Clear() => Due = Unset;
+    }
+}
