@@ -379,7 +379,8 @@ public sealed class RequestActor : ActorBase
             throw new InvalidOperationException("startResponse was already called; a second call must pass the error that made the app replace its response.");
         if (error is not null && _headersSent)
             ExceptionDispatchInfo.Capture(error).Throw();
-        var head = ResponseHead.Create(status, headers);
+        var (code, contentLength, close) = ResponseRules.Check(status, headers);
+        var head = ResponseHead.Checked(code, status, headers, contentLength, close);
         if (error is not null)
         {
             // The response is replaced: what was queued for the old one goes too.

@@ -180,13 +180,7 @@ public sealed class AppRun : IDisposable
             throw new InvalidOperationException("startResponse was already called; a second call must pass the error that made the app replace its response.");
         if (error is not null && _headersSent)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-        if (status.Length < 4 || status[3] != ' ' || !int.TryParse(status.AsSpan(0, 3), out _))
-            throw new ArgumentException($"The status '{status}' is not a three-digit code, a space and a reason.", nameof(status));
-        foreach (var (name, value) in headers)
-        {
-            if (value.Contains('\r') || value.Contains('\n') || name.Contains('\r') || name.Contains('\n'))
-                throw new ArgumentException($"The header '{name}' holds CR or LF.", nameof(headers));
-        }
+        ResponseRules.Check(status, headers);
         if (error is not null)
             _chunks.Clear();
         Status = status;
