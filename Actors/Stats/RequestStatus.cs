@@ -13,7 +13,9 @@ public sealed class RequestStatus(string id, string app, string method, string p
     private long _suspendedUntil = NoDeadline;
     private volatile string _state = "starting";
     private volatile string? _waitingOn;
-    private long _since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    // Environment.TickCount64 when the state was entered: cheaper than reading the wall clock at every
+    // state change; turned into a wall-clock time only when the status is read.
+    private long _since = Environment.TickCount64;
     private long _bytesIn;
     private long _bytesOut;
 
@@ -33,7 +35,7 @@ public sealed class RequestStatus(string id, string app, string method, string p
 
     public string? WaitingOn => _waitingOn;
 
-    public DateTimeOffset Since => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref _since));
+    public DateTimeOffset Since => DateTimeOffset.UtcNow.AddMilliseconds(Interlocked.Read(ref _since) - Environment.TickCount64);
 
     public long BytesIn => Interlocked.Read(ref _bytesIn);
 
@@ -45,7 +47,7 @@ public sealed class RequestStatus(string id, string app, string method, string p
             return;
         _state = state;
         _waitingOn = waitingOn;
-        Interlocked.Exchange(ref _since, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Interlocked.Exchange(ref _since, Environment.TickCount64);
     }
 
     /// <summary>The request is suspended until <paramref name="deadline"/> (<see cref="Environment.TickCount64"/>) at most.</summary>
