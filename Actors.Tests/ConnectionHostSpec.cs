@@ -1,6 +1,9 @@
+using System.Net;
 using System.Net.Sockets;
+using Akka.Streams;
 using Resume.Actors.Tests.Support;
 using Resume.Apps.Samples;
+using Resume.Transport.Connection;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -34,4 +37,29 @@ public sealed class ConnectionHostSpec(ITestOutputHelper output) : ServerSpec(ou
         Assert.Equal(30, (await newcomer.ReadResponseAsync()).Body.Length);
         await AwaitAssertAsync(() => Assert.Equal(2, server.Stats.Connections), TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_connection_handed_to_a_stopped_host_is_closed_and_its_actor_told()
+    {
+        var settings = TestServers.Settings;
+        var graph = new ConnectionGraph(settings.Limits, settings.Connection, settings.ReadBufferSize, settings.WriteHighWaterMark, settings.LingerTimeout, settings.ServerHeader);
+        var host = ConnectionHost.Start(graph, Sys.Materializer());
+        host.Stop();
+        // The host's stage stops asynchronously; a connection handed over before that is served as usual.
+        await Task.Delay(500);
+
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        var accepted = await listener.AcceptAsync();
+        var connection = CreateTestProbe();
+
+        host.Run(accepted, connection.Ref);
+
+        Assert.Equal("server stopping", (await connection.ExpectMsgAsync<ConnectionEnded>(TimeSpan.FromSeconds(5))).Reason);
+        Assert.Equal(0, await client.ReceiveAsync(new byte[16], SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(5)));
+    }
 }
+

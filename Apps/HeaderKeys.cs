@@ -13,6 +13,9 @@ internal static class HeaderKeys
 
     private static readonly ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
 
+    // Counted apart: ConcurrentDictionary.Count takes every lock, and invented names would pay it each time.
+    private static int _remembered;
+
     public static string For(string headerName)
     {
         if (Remembered.TryGetValue(headerName, out var key))
@@ -26,8 +29,8 @@ internal static class HeaderKeys
                 span[5 + i] = c == '-' ? '_' : c;
             }
         });
-        if (Remembered.Count < MaxRemembered)
-            Remembered.TryAdd(headerName, key);
+        if (Volatile.Read(ref _remembered) < MaxRemembered && Remembered.TryAdd(headerName, key))
+            Interlocked.Increment(ref _remembered);
         return key;
     }
 }

@@ -13,14 +13,18 @@ internal sealed class ErrorLogWriter(ActorSystem system, IActorRef source, strin
 {
     private StringBuilder? _line;
     private ILoggingAdapter? _log;
+    private object? _gate;
 
     public override Encoding Encoding => Encoding.UTF8;
 
     private ILoggingAdapter Log => _log ??= Logging.GetLogger(system, source);
 
+    // A lock of its own, made on first write (apps see this writer, so it is not locked on itself).
+    private object Gate => Volatile.Read(ref _gate) ?? Interlocked.CompareExchange(ref _gate, new object(), null) ?? _gate!;
+
     public override void Write(char value)
     {
-        lock (this)
+        lock (Gate)
         {
             _line ??= new StringBuilder();
             if (value == '\n')
@@ -37,7 +41,7 @@ internal sealed class ErrorLogWriter(ActorSystem system, IActorRef source, strin
 
     public override void Flush()
     {
-        lock (this)
+        lock (Gate)
         {
             if (_line is null || _line.Length == 0)
                 return;

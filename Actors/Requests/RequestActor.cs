@@ -43,7 +43,7 @@ public sealed class RequestActor : ActorBase
     private Task? _waitingOn;
     private long _waitingSince;
     private int _generation;
-    private Action? _resumeCallback;
+    private ResumeSignal? _resumeSignal;
     private bool _pausedUntilContinue;
     private int _emptyRun;
     private bool _stepping;
@@ -428,28 +428,47 @@ public sealed class RequestActor : ActorBase
         _status.Enter("suspended", what);
         if (_options.SuspendTimeout > TimeSpan.Zero)
             _status.SuspendUntil(_waitingSince + (long)_options.SuspendTimeout.TotalMilliseconds);
+        var signal = _resumeSignal ??= new ResumeSignal(Self);
+        signal.Arm(_generation, future);
         // A body read is completed on the stream's thread, which then resumes us with one message.
-        if (_input.NotifyWhenDone(future, ResumeCallback))
+        if (_input.NotifyWhenDone(future, signal.Fire))
             return;
         // Not PipeTo: an awaiter continuation with one delegate per request allocates nothing per suspension.
-        future.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(ResumeCallback);
+        future.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(signal.Fire);
     }
 
     /// <summary>
-    /// Sends <see cref="Resumed"/> for the current suspension. Made once per request: a suspension
-    /// ends only by its continuation or by the request ending, so the generation read when it runs
-    /// is the one it was registered for.
+    /// Sends <see cref="Resumed"/> when a suspension's future completes. One per request, re-armed at
+    /// each suspension: a suspension ends only by its continuation or by the request ending, so the
+    /// generation it holds when it fires is the one it was armed with. It holds the actor's ref, not
+    /// the actor, so a long-lived future the app yielded does not keep an ended request's state alive.
     /// </summary>
-    private Action ResumeCallback
+    private sealed class ResumeSignal
     {
-        get
+        private readonly IActorRef _request;
+        private int _generation;
+        private Task? _future;
+
+        public ResumeSignal(IActorRef request)
         {
-            if (_resumeCallback is null)
-            {
-                var self = Self;
-                _resumeCallback = () => self.Tell(new Resumed(Volatile.Read(ref _generation)));
-            }
-            return _resumeCallback;
+            _request = request;
+            Fire = Send;
+        }
+
+        public Action Fire { get; }
+
+        public void Arm(int generation, Task future)
+        {
+            Volatile.Write(ref _generation, generation);
+            Volatile.Write(ref _future, future);
+        }
+
+        private void Send()
+        {
+            // Read a fault here too, so a future the request stopped waiting for is not reported unobserved.
+            if (Volatile.Read(ref _future) is { IsFaulted: true } faulted)
+                _ = faulted.Exception;
+            _request.Tell(new Resumed(Volatile.Read(ref _generation)));
         }
     }
 

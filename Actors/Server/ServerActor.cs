@@ -171,7 +171,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         else
         {
             var connection = Context.ActorOf(ConnectionActor.Props);
-            var host = _hosts[_nextHost++ % _hosts.Length];
+            var host = _hosts[_nextHost];
+            _nextHost = (_nextHost + 1) % _hosts.Length;
             connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor));
             _connections.Add(connection);
         }

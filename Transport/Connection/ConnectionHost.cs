@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
@@ -14,13 +15,20 @@ namespace Resume.Transport.Connection;
 /// </summary>
 public sealed class ConnectionHost
 {
-    private readonly object _gate = new();
+    private const int StateStarting = 0;
+    private const int StateRunning = 1;
+    private const int StateStopped = 2;
+
     private readonly ConnectionGraph _graph;
     private readonly ConnectionDeadlines _deadlines;
-    private List<(Socket Socket, IActorRef Connection)>? _early = [];
-    private Action<(Socket Socket, IActorRef Connection)>? _run;
+    // Connections handed to the host and not yet materialized. Every one is taken either by the
+    // host (when it runs) or refused (once it has stopped): Run checks the state after queueing,
+    // and the host's stop drains the queue after saying so.
+    private readonly ConcurrentQueue<(Socket Socket, IActorRef Connection)> _waiting = new();
+    private int _state = StateStarting;
+    private Action? _drain;
     private Action? _stop;
-    private bool _stopped;
+    private volatile bool _stopRequested;
 
     private ConnectionHost(ConnectionGraph graph)
     {
@@ -45,79 +53,65 @@ public sealed class ConnectionHost
     /// </summary>
     public void Run(Socket socket, IActorRef connection)
     {
-        Action<(Socket, IActorRef)>? run;
-        lock (_gate)
+        _waiting.Enqueue((socket, connection));
+        if (Volatile.Read(ref _state) == StateStopped)
         {
-            if (!_stopped && _run is null)
-            {
-                // The interpreter starts asynchronously: connections that come first wait for it.
-                _early!.Add((socket, connection));
-                return;
-            }
-            run = _stopped ? null : _run;
+            RefuseWaiting();
+            return;
         }
-        if (run is null)
-            Refuse(socket, connection);
-        else
-            run((socket, connection));
+        // While the interpreter starts there is no callback yet: it drains what waits once it runs.
+        Volatile.Read(ref _drain)?.Invoke();
     }
 
-    /// <summary>Stops taking connections; those running go on until they end.</summary>
+    /// <summary>
+    /// Stops taking connections (the server calls this once its connections have closed: the host's
+    /// tick, which ends idle connections, stops with it).
+    /// </summary>
     public void Stop()
     {
-        Action? stop;
-        lock (_gate)
-        {
-            _stopped = true;
-            stop = _stop;
-        }
-        stop?.Invoke();
+        _stopRequested = true;
+        Volatile.Read(ref _stop)?.Invoke();
     }
 
-    internal void Materialize(Socket socket, IActorRef connection, IMaterializer subFusing)
+    /// <summary>Materializes the connections waiting; runs inside the host's interpreter.</summary>
+    internal void MaterializeWaiting(IMaterializer subFusing)
     {
-        try
+        while (_waiting.TryDequeue(out var waiting))
         {
-            _graph.Run(socket, connection, _deadlines, subFusing);
-        }
-        catch (Exception e)
-        {
-            Refuse(socket, connection, e.Message);
+            try
+            {
+                _graph.Run(waiting.Socket, waiting.Connection, _deadlines, subFusing);
+            }
+            catch (Exception e)
+            {
+                Refuse(waiting.Socket, waiting.Connection, e.Message);
+            }
         }
     }
 
-    internal void Started(Action<(Socket, IActorRef)> run, Action stop)
+    internal void Started(Action drain, Action stop)
     {
-        List<(Socket Socket, IActorRef Connection)> early;
-        bool stopped;
-        lock (_gate)
-        {
-            _run = run;
-            _stop = stop;
-            early = _early!;
-            _early = null;
-            stopped = _stopped;
-        }
-        foreach (var waiting in early)
-            run(waiting);
-        if (stopped)
+        Volatile.Write(ref _stop, stop);
+        Interlocked.Exchange(ref _drain, drain);
+        Interlocked.CompareExchange(ref _state, StateRunning, StateStarting);
+        drain();
+        if (_stopRequested)
             stop();
     }
 
     internal void Stopped()
     {
-        List<(Socket Socket, IActorRef Connection)>? early;
-        lock (_gate)
-        {
-            _stopped = true;
-            early = _early;
-            _early = null;
-        }
-        foreach (var (socket, connection) in early ?? [])
-            Refuse(socket, connection);
+        Interlocked.Exchange(ref _state, StateStopped);
+        RefuseWaiting();
     }
 
-    private static void Refuse(Socket socket, IActorRef connection, string reason = "server stopping")
+    private void RefuseWaiting()
+    {
+        while (_waiting.TryDequeue(out var waiting))
+            Refuse(waiting.Socket, waiting.Connection, "server stopping");
+    }
+
+    private static void Refuse(Socket socket, IActorRef connection, string reason)
     {
         socket.Dispose();
         connection.Tell(new ConnectionEnded(false, reason));

@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using Akka;
-using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
 
@@ -33,9 +31,7 @@ internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<Sour
         public override void PreStart()
         {
             ScheduleRepeatedly("deadlines", _stage.Host.Deadlines.Tick);
-            _stage.Host.Started(
-                GetAsyncCallback<(Socket Socket, IActorRef Connection)>(c => _stage.Host.Materialize(c.Socket, c.Connection, SubFusingMaterializer)),
-                GetAsyncCallback(CompleteStage));
+            _stage.Host.Started(GetAsyncCallback(() => _stage.Host.MaterializeWaiting(SubFusingMaterializer)), GetAsyncCallback(CompleteStage));
         }
 
         protected override void OnTimer(object timerKey) => _stage.Host.Deadlines.Check(Environment.TickCount64);

@@ -326,7 +326,11 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private void Hold(ResponseOut part, IActorRef sender)
         {
             if (part.Seq == _frontSeq)
+            {
+                // A later part of the same request (an abort after a data part) replaces one held before its turn.
+                _later?.Remove(part.Seq);
                 _frontPart = (part, sender);
+            }
             else
                 (_later ??= [])[part.Seq] = (part, sender);
         }
