@@ -132,7 +132,10 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _materializer = Context.System.Materializer(namePrefix: "resume");
+        // Made from this actor's context, so its stream supervisor is a child created at once: a
+        // supervisor made from the system starts asynchronously, and materializing before it has
+        // started blocks this thread on an Ask, which with one actor thread (one core) deadlocks.
+        _materializer = Context.Materializer(namePrefix: "resume");
         var graph = new ConnectionGraph(
             _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader);
         var hosts = _settings.ConnectionHosts > 0 ? _settings.ConnectionHosts : Environment.ProcessorCount;
