@@ -43,8 +43,10 @@ public sealed class ConnectionHostSpec(ITestOutputHelper output) : ServerSpec(ou
     {
         var settings = TestServers.Settings;
         var graph = new ConnectionGraph(settings.Limits, settings.Connection, settings.ReadBufferSize, settings.WriteHighWaterMark, settings.LingerTimeout, settings.ServerHeader);
-        var host = ConnectionHost.Start(graph, Sys.Materializer());
-        host.Stop();
+        // As when the server stops: its materializer, and every host in it, goes.
+        var materializer = ActorMaterializer.Create(Sys, namePrefix: "stopped-host");
+        var host = ConnectionHost.Start(graph, materializer);
+        materializer.Shutdown();
         // The host's stage stops asynchronously; a connection handed over before that is served as usual.
         await Task.Delay(500);
 

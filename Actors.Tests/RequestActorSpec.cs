@@ -212,7 +212,8 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         Watch(request);
         await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
 
-        request.Tell(RequestActor.ClientDisconnected.Instance);
+        // A client that goes away stops its connection actor, and with it this child.
+        Sys.Stop(request);
         await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
         await abortedFired.Task.WaitAsync(TimeSpan.FromSeconds(5));
         future.SetResult();

@@ -69,16 +69,6 @@ public sealed class RequestActor : ActorBase
         ServerStats Stats,
         Executor Executor);
 
-    /// <summary>The client went away: fire Aborted, drop any pending future, dispose, stop.</summary>
-    public sealed class ClientDisconnected : IDeadLetterSuppression
-    {
-        public static readonly ClientDisconnected Instance = new();
-
-        private ClientDisconnected()
-        {
-        }
-    }
-
     /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
     public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;
 
@@ -153,10 +143,6 @@ public sealed class RequestActor : ActorBase
                 return true;
             case Start start:
                 Begin(start);
-                return true;
-            case ClientDisconnected:
-                _outcome ??= RequestOutcome.Aborted;
-                Context.Stop(Self);
                 return true;
             default:
                 return false;

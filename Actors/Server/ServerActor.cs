@@ -158,10 +158,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        // The connections and the streams' supervisor (children) have stopped by now.
         _listener.Dispose();
-        // The connections (children) have stopped by now, and with them their streams.
-        foreach (var host in _hosts)
-            host.Stop();
         (_executor as IDisposable)?.Dispose();
     }
 

@@ -11,24 +11,19 @@ namespace Resume.Transport.Connection;
 /// interpreter actor per connection: a new connection is a graph materialized into a running
 /// interpreter, which is cheaper to start and keeps no actor and mailbox per connection. The
 /// server starts one host per core and spreads connections over them. A connection that fails
-/// ends alone; the others in the same host go on.
+/// ends alone; the others in the same host go on. A host lives as long as its materializer (the
+/// server's, a child of the server actor); connections handed to it after that are refused.
 /// </summary>
 public sealed class ConnectionHost
 {
-    private const int StateStarting = 0;
-    private const int StateRunning = 1;
-    private const int StateStopped = 2;
-
     private readonly ConnectionGraph _graph;
     private readonly ConnectionDeadlines _deadlines;
     // Connections handed to the host and not yet materialized. Every one is taken either by the
     // host (when it runs) or refused (once it has stopped): Run checks the state after queueing,
     // and the host's stop drains the queue after saying so.
     private readonly ConcurrentQueue<(Socket Socket, IActorRef Connection)> _waiting = new();
-    private int _state = StateStarting;
+    private volatile bool _stopped;
     private Action? _drain;
-    private Action? _stop;
-    private volatile bool _stopRequested;
 
     private ConnectionHost(ConnectionGraph graph)
     {
@@ -54,23 +49,13 @@ public sealed class ConnectionHost
     public void Run(Socket socket, IActorRef connection)
     {
         _waiting.Enqueue((socket, connection));
-        if (Volatile.Read(ref _state) == StateStopped)
+        if (_stopped)
         {
             RefuseWaiting();
             return;
         }
         // While the interpreter starts there is no callback yet: it drains what waits once it runs.
         Volatile.Read(ref _drain)?.Invoke();
-    }
-
-    /// <summary>
-    /// Stops taking connections (the server calls this once its connections have closed: the host's
-    /// tick, which ends idle connections, stops with it).
-    /// </summary>
-    public void Stop()
-    {
-        _stopRequested = true;
-        Volatile.Read(ref _stop)?.Invoke();
     }
 
     /// <summary>Materializes the connections waiting; runs inside the host's interpreter.</summary>
@@ -89,19 +74,15 @@ public sealed class ConnectionHost
         }
     }
 
-    internal void Started(Action drain, Action stop)
+    internal void Started(Action drain)
     {
-        Volatile.Write(ref _stop, stop);
         Interlocked.Exchange(ref _drain, drain);
-        Interlocked.CompareExchange(ref _state, StateRunning, StateStarting);
         drain();
-        if (_stopRequested)
-            stop();
     }
 
     internal void Stopped()
     {
-        Interlocked.Exchange(ref _state, StateStopped);
+        _stopped = true;
         RefuseWaiting();
     }
 

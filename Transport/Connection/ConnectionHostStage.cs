@@ -31,7 +31,7 @@ internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<Sour
         public override void PreStart()
         {
             ScheduleRepeatedly("deadlines", _stage.Host.Deadlines.Tick);
-            _stage.Host.Started(GetAsyncCallback(() => _stage.Host.MaterializeWaiting(SubFusingMaterializer)), GetAsyncCallback(CompleteStage));
+            _stage.Host.Started(GetAsyncCallback(() => _stage.Host.MaterializeWaiting(SubFusingMaterializer)));
         }
 
         protected override void OnTimer(object timerKey) => _stage.Host.Deadlines.Check(Environment.TickCount64);
