@@ -2,7 +2,7 @@ using Resume.Transport.Connection;
 
 namespace Resume.Actors.Tests;
 
-/// <summary>The connection hosts' deadline table alone (the timeouts it drives are tested through sockets in ProtocolEdgesSpec).</summary>
+/// <summary>The connection hosts' deadline table and the timeout tick alone (the timeouts it drives are tested through sockets in ProtocolEdgesSpec).</summary>
 public sealed class ConnectionDeadlinesSpec
 {
     [Fact]
@@ -31,10 +31,26 @@ public sealed class ConnectionDeadlinesSpec
     }
 
     [Fact]
-    public void Deadlines_are_checked_at_a_quarter_of_the_shortest_timeout_between_10_ms_and_1_s()
+    public void A_deadline_started_once_is_not_moved_and_when_called_back_waits_the_rest_or_has_passed()
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(125), ConnectionDeadlines.TickFor(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
-        Assert.Equal(TimeSpan.FromSeconds(1), ConnectionDeadlines.TickFor(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(75)));
-        Assert.Equal(TimeSpan.FromMilliseconds(10), ConnectionDeadlines.TickFor(TimeSpan.FromMilliseconds(5)));
+        var deadline = new ConnectionDeadlines(TimeSpan.FromMilliseconds(100)).Add(() => { });
+        var now = Environment.TickCount64;
+        deadline.StartIfUnset(now, TimeSpan.FromMinutes(1));
+        deadline.StartIfUnset(now + 30_000, TimeSpan.FromMinutes(1));
+        Assert.True(deadline.IsSet);
+
+        Assert.False(deadline.HasPassed(now, TimeSpan.FromMinutes(1)));
+        Assert.True(deadline.IsSet);
+        Assert.True(deadline.HasPassed(now - 61_000, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void Timeouts_are_looked_for_at_a_quarter_of_the_shortest_between_10_ms_and_1_s()
+    {
+        Assert.Null(TimeoutTick.For([TimeSpan.Zero]));
+        Assert.Equal(TimeSpan.FromMilliseconds(75), TimeoutTick.For([TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(300), TimeSpan.Zero]));
+        Assert.Equal(TimeSpan.FromMilliseconds(125), TimeoutTick.For([TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)]));
+        Assert.Equal(TimeSpan.FromSeconds(1), TimeoutTick.For([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(75)]));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), TimeoutTick.For([TimeSpan.FromMilliseconds(5)]));
     }
 }

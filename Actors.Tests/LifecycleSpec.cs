@@ -1,5 +1,4 @@
 using Resume.Actors.Apps;
-using Resume.Actors.Requests;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -114,15 +113,6 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal(200, response.Status);
         Assert.Equal("xxxxxxxx", response.BodyText);
         Assert.Equal(0, server.Stats.TimedOut);
-    }
-
-    [Fact]
-    public void Suspensions_are_looked_over_at_a_quarter_of_the_shortest_timeout_between_10_ms_and_1_s()
-    {
-        Assert.Null(SuspendTimeoutWatch.IntervalFor([TimeSpan.Zero]));
-        Assert.Equal(TimeSpan.FromMilliseconds(75), SuspendTimeoutWatch.IntervalFor([TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(300), TimeSpan.Zero]));
-        Assert.Equal(TimeSpan.FromSeconds(1), SuspendTimeoutWatch.IntervalFor([TimeSpan.FromSeconds(60)]));
-        Assert.Equal(TimeSpan.FromMilliseconds(10), SuspendTimeoutWatch.IntervalFor([TimeSpan.FromMilliseconds(1)]));
     }
 
     [Fact]

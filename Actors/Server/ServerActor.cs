@@ -140,7 +140,7 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
             _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader);
         var hosts = _settings.ConnectionHosts > 0 ? _settings.ConnectionHosts : Environment.ProcessorCount;
         _hosts = Enumerable.Range(0, hosts).Select(_ => ConnectionHost.Start(graph, _materializer)).ToArray();
-        if (SuspendTimeoutWatch.IntervalFor(_apps.Routes.Select(r => r.Options.SuspendTimeout)) is { } interval)
+        if (TimeoutTick.For(_apps.Routes.Select(r => r.Options.SuspendTimeout)) is { } interval)
             Context.ActorOf(SuspendTimeoutWatch.Props(_stats, interval), "suspend-timeouts");
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.

@@ -7,7 +7,7 @@ namespace Resume.Actors.Stats;
 /// suspended (<see cref="Requests.SuspendTimeoutWatch"/> reads that). Written only by its request
 /// actor; read by anyone (a snapshot may be a moment old).
 /// </summary>
-public sealed class RequestStatus(string id, string app, string method, string path, IActorRef? request = null)
+public sealed class RequestStatus(string id, string app, string method, string path, IActorRef request)
 {
     private const long NoDeadline = long.MaxValue;
     private long _suspendedUntil = NoDeadline;
@@ -22,7 +22,7 @@ public sealed class RequestStatus(string id, string app, string method, string p
     public string Id { get; } = id;
 
     /// <summary>The request's actor, told when its suspension outlives its deadline.</summary>
-    public IActorRef? Request { get; } = request;
+    public IActorRef Request { get; } = request;
 
     public string App { get; } = app;
 

@@ -15,13 +15,6 @@ public sealed class ConnectionDeadlines(TimeSpan tick)
     /// <summary>How often deadlines are checked: a deadline is met up to this late.</summary>
     public TimeSpan Tick { get; } = tick;
 
-    /// <summary>How often to check <paramref name="timeouts"/>: a quarter of the shortest, between 10 ms and 1 s.</summary>
-    public static TimeSpan TickFor(params TimeSpan[] timeouts)
-    {
-        var shortest = timeouts.Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
-        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
-    }
-
     /// <summary>A deadline, unset, that calls <paramref name="onPassed"/> when it has passed; remove it when the stage stops.</summary>
     public Deadline Add(Action onPassed)
     {
@@ -76,5 +69,25 @@ public sealed class ConnectionDeadlines(TimeSpan tick)
         public void Set(long due) => Due = due;
 
         public void Clear() => Due = Unset;
+
+        /// <summary>
+        /// Starts <paramref name="timeout"/> for something that began at <paramref name="since"/>, unless
+        /// a deadline is pending already: it is not moved for each request, <see cref="HasPassed"/> checks.
+        /// </summary>
+        public void StartIfUnset(long since, TimeSpan timeout)
+        {
+            if (!IsSet)
+                Set(since + (long)timeout.TotalMilliseconds);
+        }
+
+        /// <summary>When called back: whether <paramref name="timeout"/> has passed since <paramref name="since"/>; if not, due again then.</summary>
+        public bool HasPassed(long since, TimeSpan timeout)
+        {
+            var due = since + (long)timeout.TotalMilliseconds;
+            if (due <= Environment.TickCount64)
+                return true;
+            Set(due);
+            return false;
+        }
     }
 }

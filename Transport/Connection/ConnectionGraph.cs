@@ -21,7 +21,7 @@ public sealed class ConnectionGraph
 
     public ConnectionGraph(HttpLimits limits, ConnectionSettings connection, int readBufferSize, long writeHighWaterMark, TimeSpan linger, string serverName)
     {
-        DeadlineTick = ConnectionDeadlines.TickFor(limits.HeaderTimeout, connection.KeepAliveTimeout);
+        DeadlineTick = TimeoutTick.For([limits.HeaderTimeout, connection.KeepAliveTimeout]) ?? TimeSpan.FromSeconds(1);
         var graph = Source.FromGraph(new SocketReadSource(readBufferSize))
             .Via(new HttpRequestParser(limits))
             .Via(new ConnectionStage(connection))

@@ -155,14 +155,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private void OnIdleDeadline()
         {
-            if (_idleSince == NotIdle)
+            if (_idleSince == NotIdle || !_idleDeadline!.HasPassed(_idleSince, _settings.KeepAliveTimeout))
                 return;
-            var left = _settings.KeepAliveTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _idleSince);
-            if (left > TimeSpan.Zero)
-            {
-                _idleDeadline!.Set(Environment.TickCount64 + (long)left.TotalMilliseconds);
-                return;
-            }
             _endReason = "keep-alive timeout";
             CompleteStage();
         }
@@ -340,8 +334,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             if (_readingStopped)
                 return;
             _idleSince = Environment.TickCount64;
-            if (!_idleDeadline!.IsSet)
-                _idleDeadline.Set(_idleSince + (long)_settings.KeepAliveTimeout.TotalMilliseconds);
+            _idleDeadline!.StartIfUnset(_idleSince, _settings.KeepAliveTimeout);
         }
 
         private void PullIfWanted()

@@ -1,6 +1,5 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
-
 using Resume.Transport.Connection;
 
 namespace Resume.Transport.Http;
@@ -110,12 +109,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         private void OnHeadDeadline()
         {
-            if (_headStartedAt < 0)
-                return;
-            var left = _limits.HeaderTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - _headStartedAt);
-            if (left > TimeSpan.Zero)
-                _headDeadline!.Set(Environment.TickCount64 + (long)left.TotalMilliseconds);
-            else
+            if (_headStartedAt >= 0 && _headDeadline!.HasPassed(_headStartedAt, _limits.HeaderTimeout))
                 FailStage(new RequestRejectedException(408, $"The request head did not arrive within {_limits.HeaderTimeout.TotalSeconds:0.#} s."));
         }
 
@@ -189,8 +183,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     return null;
                 if (_headStartedAt < 0)
                     _headStartedAt = Environment.TickCount64;
-                if (!_headDeadline!.IsSet)
-                    _headDeadline.Set(_headStartedAt + (long)_limits.HeaderTimeout.TotalMilliseconds);
+                _headDeadline!.StartIfUnset(_headStartedAt, _limits.HeaderTimeout);
                 var end = FindHeadEnd(_input.Span, 0);
                 if (end >= 0)
                 {
