@@ -15,9 +15,8 @@ namespace Resume.Actors.Server;
 /// <summary>
 /// One TCP connection: has its stream (socket read → parse → <see cref="ConnectionStage"/> →
 /// render → socket write) run in a <see cref="ConnectionHost"/>, and runs a <see cref="RequestActor"/>
-/// child per request in flight. When the
-/// stream ends it stops, and with it every request still running (their iterators are disposed and
-/// their Aborted tokens fire if the client went away).
+/// child per request in flight. When the stream ends it stops, and with it every request still
+/// running (their iterators are disposed and their Aborted tokens fire if the client went away).
 /// </summary>
 public sealed class ConnectionActor : ActorBase
 {
