@@ -50,6 +50,22 @@ public sealed class ConnectionActor : ActorBase
     /// <summary>To the parent when this connection has closed.</summary>
     public sealed record Closed(IActorRef Connection) : IDeadLetterSuppression;
 
+    /// <summary>For tests: ask for this connection's stage actor; answered with it, or <see cref="ActorRefs.Nobody"/> before it started.</summary>
+    internal sealed class GetStage
+    {
+        public static readonly GetStage Instance = new();
+
+        private GetStage()
+        {
+        }
+    }
+
+    /// <summary>
+    /// For tests: throws <paramref name="Error"/> here, as a bug in a handler would, to show what a
+    /// fault in this actor does. Internal, so only the test assembly (InternalsVisibleTo) can send it.
+    /// </summary>
+    internal sealed record Crash(Exception Error);
+
     // Made on first use: a logger per connection costs its source's name, and most never log.
     private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
@@ -87,6 +103,11 @@ public sealed class ConnectionActor : ActorBase
             case Start start:
                 Begin(start);
                 return true;
+            case GetStage:
+                Sender.Tell(_stage ?? ActorRefs.Nobody);
+                return true;
+            case Crash crash:
+                throw crash.Error;
             default:
                 return false;
         }

@@ -18,7 +18,10 @@ namespace Resume.Actors.Server;
 /// <summary>
 /// Owns the listening socket: accepts connections through an accept stream (one accept per ack,
 /// paused at max-connections) and runs a <see cref="ConnectionActor"/> for each. On shutdown it
-/// unbinds, then drains: connections answer what is in flight and close, up to a deadline.
+/// unbinds, then drains: connections answer what is in flight and close, up to a deadline. It runs
+/// under a <see cref="ServerSupervisor"/>, which resumes it after a fault, so the listener and the
+/// executor it owns are disposed only when it stops (<see cref="PostStop"/>); a connection that
+/// fails is stopped alone.
 /// </summary>
 public sealed class ServerActor : ReceiveActor, IWithTimers
 {
@@ -30,6 +33,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly Socket _listener;
+    // Read once, while the socket is open: after Unbind its LocalEndPoint throws.
+    private readonly IPEndPoint _endpoint;
     private IActorRef? _acceptStream;
     private bool _ackOwed;
     private bool _draining;
@@ -47,12 +52,13 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         _stats = stats;
         _executor = executor;
         _listener = listener;
+        _endpoint = (IPEndPoint)listener.LocalEndPoint!;
 
         Receive<AcceptStreamStarted>(_ => (_acceptStream = Sender).Tell(AcceptAck.Instance));
         Receive<Socket>(OnAccepted);
         Receive<ConnectionActor.Closed>(closed => OnClosed(closed.Connection));
         Receive<AcceptStreamEnded>(_ => _acceptStream = null);
-        Receive<GetBinding>(_ => Sender.Tell(new Bound((IPEndPoint)_listener.LocalEndPoint!)));
+        Receive<GetBinding>(_ => Sender.Tell(new Bound(_endpoint)));
         Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
         Receive<Unbind>(_ =>
         {
@@ -62,6 +68,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         });
         Receive<Drain>(_ => OnDrain());
         Receive<DrainDeadline>(_ => OnDrainDeadline());
+        Receive<GetConnections>(_ => Sender.Tell(_connections.ToArray()));
+        Receive<Crash>(crash => throw crash.Error);
     }
 
     /// <param name="listener">A socket already bound and listening (see <see cref="ResumeServer"/>), so bind errors surface at start.</param>
@@ -110,6 +118,22 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>For tests: ask for the connections' actors; answered with an <see cref="IActorRef"/> array.</summary>
+    internal sealed class GetConnections
+    {
+        public static readonly GetConnections Instance = new();
+
+        private GetConnections()
+        {
+        }
+    }
+
+    /// <summary>
+    /// For tests: throws <paramref name="Error"/> here, as a bug in a handler would, to show what a
+    /// fault in this actor does. Internal, so only the test assembly (InternalsVisibleTo) can send it.
+    /// </summary>
+    internal sealed record Crash(Exception Error);
+
     private sealed class AcceptStreamStarted
     {
         public static readonly AcceptStreamStarted Instance = new();
@@ -145,7 +169,7 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
-        _log.Info("Listening on http://{0}", _listener.LocalEndPoint);
+        _log.Info("Listening on http://{0}", _endpoint);
 
         Source.FromGraph(new SocketAcceptSource(_listener))
             .RunWith(
@@ -153,12 +177,14 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
                 _materializer);
     }
 
-    // A connection that crashed is closed, not restarted: its socket and stream are gone with it.
+    // A connection that crashed is closed, not restarted: its socket and stream are gone with it, and
+    // its requests stop (their iterators disposed). The others, and the listener, go on. Akka logs it.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     protected override void PostStop()
     {
-        // The connections and the streams' supervisor (children) have stopped by now.
+        // The server truly stops: the connections and the streams' supervisor (children) have stopped
+        // by now. Never on a fault: the supervisor resumes this actor rather than restart it.
         _listener.Dispose();
         (_executor as IDisposable)?.Dispose();
     }
