@@ -46,10 +46,10 @@ public sealed class AsyncFacadeSpec(ITestOutputHelper output) : ServerSpec(outpu
         using var talking = await facade.ConnectAsync("127.0.0.1", service.Port);
         await facade.WriteAsync(talking, "hi\n"u8.ToArray());
 
-        var ready = await SocketReadiness.WhenAny([quiet, talking], []).WaitAsync(TimeSpan.FromSeconds(5));
+        var ready = await SocketReadiness.WhenAny([quiet, talking], []).WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Same(talking, Assert.Single(ready.Readable));
         Assert.Empty(ready.Writable);
-        var writable = await SocketReadiness.WhenAny([], [quiet]).WaitAsync(TimeSpan.FromSeconds(5));
+        var writable = await SocketReadiness.WhenAny([], [quiet]).WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Same(quiet, Assert.Single(writable.Writable));
     }
 
@@ -73,12 +73,12 @@ public sealed class AsyncFacadeSpec(ITestOutputHelper output) : ServerSpec(outpu
         var server = TestServers.Start(Sys, LineClientApp.Run);
         var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync($"GET /?port={service.Port} HTTP/1.1\r\nHost: t\r\n\r\n");
-        await service.ClientConnected.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), TimeSpan.FromSeconds(5));
+        await service.ClientConnected.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+        await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), Dilated(TimeSpan.FromSeconds(5)));
 
         await client.DisposeAsync();
         // The app's upstream read is cancelled and its socket closed: the service sees the connection end.
-        await service.ClientGone.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await service.ClientGone.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

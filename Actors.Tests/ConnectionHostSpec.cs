@@ -21,21 +21,21 @@ public sealed class ConnectionHostSpec(ITestOutputHelper output) : ServerSpec(ou
         // Endless responses, reset by their clients while the server is writing them.
         var victims = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint, receiveBufferSize: 4096)));
         await Task.WhenAll(victims.Select(v => v.SendAsync(Get("/?chunks=1000000000&size=16384"))));
-        await AwaitAssertAsync(() => Assert.Equal(51, server.Stats.InFlight.Count), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(51, server.Stats.InFlight.Count), Dilated(TimeSpan.FromSeconds(10)));
         foreach (var victim in victims)
         {
             victim.Socket.LingerState = new LingerOption(true, 0);
             await victim.DisposeAsync();
         }
 
-        var response = await bystander.ReadResponseAsync(timeout: TimeSpan.FromSeconds(20));
+        var response = await bystander.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(20)));
         Assert.Equal(200, response.Status);
         Assert.True(response.Complete);
         Assert.Equal(40 * 1000, response.Body.Length);
         await using var newcomer = await RawHttpClient.ConnectAsync(server.Endpoint);
         await newcomer.SendAsync(Get("/?chunks=3&size=10"));
         Assert.Equal(30, (await newcomer.ReadResponseAsync()).Body.Length);
-        await AwaitAssertAsync(() => Assert.Equal(2, server.Stats.Connections), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(2, server.Stats.Connections), Dilated(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -46,9 +46,11 @@ public sealed class ConnectionHostSpec(ITestOutputHelper output) : ServerSpec(ou
         // As when the server stops: its materializer, and every host in it, goes.
         var materializer = ActorMaterializer.Create(Sys, namePrefix: "stopped-host");
         var host = ConnectionHost.Start(graph, materializer);
+        Watch(materializer.Supervisor);
         materializer.Shutdown();
-        // The host's stage stops asynchronously; a connection handed over before that is served as usual.
-        await Task.Delay(500);
+        // The host's stage stops asynchronously, with the materializer's actors; a connection handed over
+        // before that is served as usual. The supervisor ends only after its interpreters have stopped.
+        await ExpectTerminatedAsync(materializer.Supervisor, Dilated(TimeSpan.FromSeconds(10)));
 
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -60,8 +62,8 @@ public sealed class ConnectionHostSpec(ITestOutputHelper output) : ServerSpec(ou
 
         host.Run(accepted, connection.Ref);
 
-        Assert.Equal("server stopping", (await connection.ExpectMsgAsync<ConnectionEnded>(TimeSpan.FromSeconds(5))).Reason);
-        Assert.Equal(0, await client.ReceiveAsync(new byte[16], SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("server stopping", (await connection.ExpectMsgAsync<ConnectionEnded>(Dilated(TimeSpan.FromSeconds(5)))).Reason);
+        Assert.Equal(0, await client.ReceiveAsync(new byte[16], SocketFlags.None).WaitAsync(Dilated(TimeSpan.FromSeconds(5))));
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Hosting;
@@ -8,30 +9,32 @@ using Microsoft.Extensions.DependencyInjection;
 using Resume.Actors.Hosting;
 using Resume.Actors.Server;
 using Resume.Actors.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
 
 /// <summary>The server as users start and stop it: the generic host, and the executable itself.</summary>
-public sealed partial class HostingSpec
+public sealed partial class HostingSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     [Fact]
     public async Task Stopping_the_host_unbinds_then_lets_the_request_in_flight_finish()
     {
-        using var host = ResumeHost.Build(new CommandLine("demo", "127.0.0.1", 0, null));
+        using var host = ResumeHost.Build(new CommandLine("demo", "127.0.0.1", 0, null, StatusPath: "/_status"));
         await host.StartAsync();
         var server = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<ServerActor>();
-        var endpoint = (await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, TimeSpan.FromSeconds(5))).Endpoint;
+        var endpoint = (await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, Dilated(TimeSpan.FromSeconds(5)))).Endpoint;
 
         await using var client = await RawHttpClient.ConnectAsync(endpoint);
         await client.SendAsync("GET /sleep?ms=1500 HTTP/1.1\r\nHost: test\r\n\r\n");
-        await Task.Delay(300);
+        // Stop only once the request is in flight: one not yet read would rightly not be answered.
+        await AwaitAssertAsync(async () => Assert.Equal("/sleep", await InFlightPathAsync(endpoint)), Dilated(TimeSpan.FromSeconds(10)));
         var stopping = host.StopAsync();
 
         var response = await client.ReadResponseAsync();
         Assert.Equal(200, response.Status);
         Assert.Equal("ok", response.BodyText);
         Assert.True(await client.IsClosedByServerAsync(), "a drained connection closes after its response");
-        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        await stopping.WaitAsync(Dilated(TimeSpan.FromSeconds(30)));
         await Assert.ThrowsAnyAsync<SocketException>(() => RawHttpClient.ConnectAsync(endpoint));
     }
 
@@ -104,7 +107,7 @@ public sealed partial class HostingSpec
         })!;
         try
         {
-            var endpoint = await ReadListeningEndpointAsync(process);
+            var endpoint = await ReadListeningEndpointAsync(process, Dilated(TimeSpan.FromSeconds(60)));
             await using (var client = await RawHttpClient.ConnectAsync(endpoint))
             {
                 await client.SendAsync("GET /anything HTTP/1.1\r\nHost: test\r\n\r\n");
@@ -113,7 +116,7 @@ public sealed partial class HostingSpec
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 await kill.WaitForExitAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(30)));
             Assert.Equal(0, process.ExitCode);
         }
         finally
@@ -129,14 +132,23 @@ public sealed partial class HostingSpec
         var executable = typeof(Program).Assembly.Location;
         using var process = Process.Start(new ProcessStartInfo("dotnet", [executable, "--bogus", "x"]) { RedirectStandardError = true })!;
         var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(30)));
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("Unknown option '--bogus'", error);
     }
 
-    private static async Task<IPEndPoint> ReadListeningEndpointAsync(Process process)
+    /// <summary>The path of the one request in flight, as the status endpoint shows it.</summary>
+    private static async Task<string?> InFlightPathAsync(IPEndPoint endpoint)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var client = await RawHttpClient.ConnectAsync(endpoint);
+        await client.SendAsync("GET /_status HTTP/1.1\r\nHost: test\r\n\r\n");
+        using var status = JsonDocument.Parse((await client.ReadResponseAsync()).Body);
+        return Assert.Single(status.RootElement.GetProperty("in_flight").EnumerateArray()).GetProperty("path").GetString();
+    }
+
+    private static async Task<IPEndPoint> ReadListeningEndpointAsync(Process process, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             var match = ListeningLine().Match(line);

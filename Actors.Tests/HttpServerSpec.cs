@@ -223,7 +223,7 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : ServerSpec(output
 
         var clients = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
         await Task.WhenAll(clients.Select(c => c.SendAsync(Get("/?ms=0"))));
-        var responses = await Task.WhenAll(clients.Select(c => c.ReadResponseAsync(timeout: TimeSpan.FromSeconds(60))));
+        var responses = await Task.WhenAll(clients.Select(c => c.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(60)))));
         clock.Stop();
         foreach (var client in clients)
             await client.DisposeAsync();
@@ -244,7 +244,10 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : ServerSpec(output
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint, receiveBufferSize: 64 * 1024);
         await client.SendAsync(Get("/?chunks=1000000&size=16384"));
 
+        // Held back by the client, not stopped: the request waits on the socket, and its count settles.
+        await AwaitAssertAsync(() => Assert.Equal("backpressured", Assert.Single(server.Stats.InFlight.Values).State), Dilated(TimeSpan.FromSeconds(10)));
         var paused = await WaitUntilStableAsync(() => Interlocked.Read(ref chunks));
+        Assert.Equal("backpressured", Assert.Single(server.Stats.InFlight.Values).State);
         Output!.WriteLine($"app paused after {paused} chunks ({paused * 16 / 1024} MiB)");
         // Kernel socket buffers plus the server's bounded buffers: far below the 16 GB the app would write.
         Assert.InRange(paused, 1, 4000);
@@ -302,13 +305,16 @@ public sealed class HttpServerSpec(ITestOutputHelper output) : ServerSpec(output
         yield return body;
     }
 
-    /// <summary>Polls until the value has not changed for a second; returns it.</summary>
-    private static async Task<long> WaitUntilStableAsync(Func<long> read)
+    /// <summary>
+    /// Polls until the value has not changed for a second; returns it. A measurement (where a count
+    /// settles), not a wait for an event: the test's proof is the bound it asserts on the value.
+    /// </summary>
+    private async Task<long> WaitUntilStableAsync(Func<long> read)
     {
         var deadline = Stopwatch.StartNew();
         var last = read();
         var stableSince = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (deadline.Elapsed < Dilated(TimeSpan.FromSeconds(30)))
         {
             await Task.Delay(100);
             var now = read();

@@ -18,6 +18,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         var disposals = 0;
         string? writeError = null;
         var pending = new TaskCompletionSource();
+        var resumed = false;
         IEnumerable<Step> Waiting(Environ environ, StartResponse startResponse)
         {
             environ.Aborted.Register(() => aborted.TrySetResult());
@@ -25,6 +26,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
             try
             {
                 yield return pending.Task;
+                resumed = true;
                 write("resumed after the client left"u8.ToArray());
             }
             finally
@@ -43,16 +45,19 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         var server = TestServers.Start(Sys, Waiting);
         var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/"));
-        await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), Dilated(TimeSpan.FromSeconds(5)));
 
         await client.DisposeAsync();
-        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.RequestActors), TimeSpan.FromSeconds(5));
-        pending.SetResult();
-        await Task.Delay(200);
-
+        await aborted.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.RequestActors), Dilated(TimeSpan.FromSeconds(5)));
+        // Disposed while still waiting: a disposed iterator never runs again, so the result that comes
+        // now has nothing to resume, and its message finds no request actor.
         Assert.Equal(1, disposals);
         Assert.Contains("client disconnected", writeError);
+        pending.SetResult();
+
+        Assert.False(resumed);
+        Assert.Equal(1, disposals);
         Assert.Equal(1, server.Stats.Aborted);
         Assert.Equal(1, server.Stats.Disposed);
         Assert.Empty(server.Stats.InFlight);
@@ -87,7 +92,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
 
         Assert.Equal(200, (await bystander.ReadResponseAsync()).Status);
         Assert.Equal(504, (await client.ReadResponseAsync()).Status);
-        await disposed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await disposed.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
         await client.SendAsync(Get("/hello"));
         Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
         Assert.Equal(1, server.Stats.TimedOut);
@@ -126,7 +131,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal(200, response.Status);
         Assert.False(response.Complete);
         Assert.InRange(response.Body.Length, 10, 990);
-        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.TimedOut), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.TimedOut), Dilated(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -137,6 +142,8 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/?chunks=1000000000&size=0"));
 
+        // The scenario's measuring window, not a wait for an event: the steps an app of endless empty
+        // chunks takes in two seconds.
         await Task.Delay(TimeSpan.FromSeconds(2));
         var count = Interlocked.Read(ref steps);
         Output!.WriteLine($"{count} empty chunks in 2 s");
@@ -155,7 +162,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
         var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
         var paths = new[] { "/hang", "/stream?chunks=1000&size=100&delay_ms=20", "/sleep?ms=5000", "/blocking?ms=2000" };
         await Task.WhenAll(clients.Select((c, i) => c.SendAsync(Get(paths[i % paths.Length]))));
-        await AwaitAssertAsync(() => Assert.True(200 == server.Stats.InFlight.Count, string.Join(",", server.Stats.InFlight.Values.GroupBy(r => r.App + ":" + r.State).Select(g => $"{g.Key}={g.Count()}")) + $" completed={server.Stats.Completed} failed={server.Stats.Failed} conns={server.Stats.Connections}"), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.True(200 == server.Stats.InFlight.Count, string.Join(",", server.Stats.InFlight.Values.GroupBy(r => r.App + ":" + r.State).Select(g => $"{g.Key}={g.Count()}")) + $" completed={server.Stats.Completed} failed={server.Stats.Failed} conns={server.Stats.Connections}"), Dilated(TimeSpan.FromSeconds(10)));
 
         foreach (var (client, i) in clients.Select((c, i) => (c, i)))
         {
@@ -171,7 +178,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
                 Assert.Equal(0, server.Stats.RequestActors);
                 Assert.Equal(0, server.Stats.Connections);
             },
-            TimeSpan.FromSeconds(20));
+            Dilated(TimeSpan.FromSeconds(20)));
         var stats = server.Stats;
         Output!.WriteLine($"completed {stats.Completed}, aborted {stats.Aborted}, failed {stats.Failed}, disposed {stats.Disposed}");
         Assert.Equal(200, stats.Completed + stats.Aborted + stats.Failed + stats.TimedOut);

@@ -17,7 +17,7 @@ public sealed class ProtocolEdgesSpec(ITestOutputHelper output) : ServerSpec(out
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync("GET / HTTP/1.1\r\nHost: te");
 
-        Assert.Equal(408, (await client.ReadResponseAsync(timeout: TimeSpan.FromSeconds(10))).Status);
+        Assert.Equal(408, (await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)))).Status);
         Assert.True(await client.IsClosedByServerAsync());
     }
 
@@ -30,7 +30,7 @@ public sealed class ProtocolEdgesSpec(ITestOutputHelper output) : ServerSpec(out
         await client.SendAsync("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
         Assert.Equal(200, (await client.ReadResponseAsync()).Status);
 
-        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await client.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(10))));
     }
 
     [Fact]

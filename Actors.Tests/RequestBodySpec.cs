@@ -78,16 +78,18 @@ public sealed class RequestBodySpec(ITestOutputHelper output) : ServerSpec(outpu
             }
         });
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Once the slow reader has read a MiB (a second or so at its pace), whatever buffers lie between
+        // it and the client, which sends as fast as it may, are full.
+        await AwaitConditionAsync(() => Task.FromResult(Interlocked.Read(ref appRead) >= 1024 * 1024), Dilated(TimeSpan.FromSeconds(60)));
         var gap = Interlocked.Read(ref sent) - Interlocked.Read(ref appRead);
-        Output!.WriteLine($"after 2 s: client sent {Interlocked.Read(ref sent) >> 20} MiB, app read {Interlocked.Read(ref appRead) >> 20} MiB");
+        Output!.WriteLine($"client sent {Interlocked.Read(ref sent) >> 20} MiB, app read {Interlocked.Read(ref appRead) >> 20} MiB");
         // Only kernel socket buffers and one read piece lie between the client and the app.
         Assert.InRange(gap, -256 * 1024, 16L * 1024 * 1024);
         Assert.True(Interlocked.Read(ref sent) < total / 4, "the client was never held back");
 
         Volatile.Write(ref slow, false);
-        await sending.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal("ok", (await client.ReadResponseAsync(timeout: TimeSpan.FromSeconds(60))).BodyText);
+        await sending.WaitAsync(Dilated(TimeSpan.FromSeconds(60)));
+        Assert.Equal("ok", (await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(60)))).BodyText);
         Assert.Equal(total, Interlocked.Read(ref appRead));
     }
 

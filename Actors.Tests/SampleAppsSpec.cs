@@ -187,7 +187,7 @@ public sealed class SampleAppsSpec(ITestOutputHelper output) : ServerSpec(output
         var proxy = TestServers.Start(Sys, ProxyApp.Run);
         var client = await RawHttpClient.ConnectAsync(proxy.Endpoint);
         await client.SendAsync($"GET /?url=http://127.0.0.1:{upstream.Endpoint.Port}/ HTTP/1.1\r\nHost: t\r\n\r\n");
-        await AwaitAssertAsync(() => Assert.Single(upstream.Stats.InFlight), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Single(upstream.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
 
         await client.DisposeAsync();
         await AwaitAssertAsync(
@@ -196,6 +196,6 @@ public sealed class SampleAppsSpec(ITestOutputHelper output) : ServerSpec(output
                 Assert.Empty(upstream.Stats.InFlight);
                 Assert.Equal(1, upstream.Stats.Aborted);
             },
-            TimeSpan.FromSeconds(10));
+            Dilated(TimeSpan.FromSeconds(10)));
     }
 }

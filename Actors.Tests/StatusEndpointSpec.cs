@@ -28,7 +28,7 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
         var server = TestServers.Start(Sys, TestServers.Demo(settings), settings);
         var hanging = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
         await Task.WhenAll(hanging.Select(c => c.SendAsync("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")));
-        await AwaitAssertAsync(() => Assert.Equal(30, server.Stats.InFlight.Count), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(30, server.Stats.InFlight.Count), Dilated(TimeSpan.FromSeconds(10)));
 
         using (var status = await GetStatusAsync(server))
         {
@@ -49,7 +49,7 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
 
         foreach (var client in hanging)
             await client.DisposeAsync();
-        await AwaitAssertAsync(() => Assert.Empty(server.Stats.InFlight), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Empty(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
 
         using var after = await GetStatusAsync(server);
         var totals = after.RootElement.GetProperty("totals");
@@ -70,7 +70,7 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
         try
         {
             var server = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<ServerActor>();
-            var endpoint = (await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, TimeSpan.FromSeconds(5))).Endpoint;
+            var endpoint = (await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, Dilated(TimeSpan.FromSeconds(5)))).Endpoint;
             await using var client = await RawHttpClient.ConnectAsync(endpoint);
             await client.SendAsync("GET /_status HTTP/1.1\r\nHost: t\r\n\r\n");
             using var json = JsonDocument.Parse((await client.ReadResponseAsync()).Body);

@@ -11,7 +11,8 @@ namespace Resume.Actors.Tests.Support;
 /// </summary>
 public sealed class RawHttpClient : IAsyncDisposable
 {
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>How long a read waits when the test gives no timeout; <see cref="ServerSpec"/> dilates it by akka.test.timefactor.</summary>
+    public static TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     private readonly Socket _socket;
     private byte[] _buffer = new byte[64 * 1024];
