@@ -244,7 +244,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         IEnumerable<Step> App(Environ environ, StartResponse startResponse)
         {
             startResponse("200 OK", PlainText);
-            yield return "partial, never sent";
+            yield return Step.Empty;
             startResponse("503 Service Unavailable", PlainText, new InvalidOperationException("database down"));
             yield return "sorry";
         }
