@@ -8,6 +8,7 @@ using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -356,13 +357,19 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
 
     private readonly ServerStats _stats = new();
 
+    // Ticked as a connection host ticks its table.
+    private readonly TimeoutTable _timeouts = new(TimeSpan.FromMilliseconds(10));
+
+    private ICancelable? _ticking;
+
     private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null)
     {
         var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), HttpLimits.Default);
         options ??= AppOptions.Default;
+        _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor));
+            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts));
         return actor;
     }
 

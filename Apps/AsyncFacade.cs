@@ -12,8 +12,11 @@ namespace Resume.Apps;
 /// A timeout fails the future with <see cref="TimeoutException"/>; an abort or a cancellation with
 /// <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeout, Executor executor)
+/// <param name="timeouts">Where the operations' timeouts are kept; the runtime's timers if null.</param>
+public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeout, Executor executor, TimeoutScheduler? timeouts = null)
 {
+    private readonly TimeoutScheduler _timeouts = timeouts ?? TimeoutScheduler.Timers;
+
     // Bytes read past a delimiter wait here for the next read of the same socket.
     private static readonly ConditionalWeakTable<Socket, StrongBox<ReadOnlyMemory<byte>>> Leftovers = new();
 
@@ -121,7 +124,8 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
     private async Task<T> Run<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout, CancellationToken cancellation, string what)
     {
         var limit = timeout ?? defaultTimeout;
-        using var timer = new CancellationTokenSource(limit);
+        using var timer = new CancellationTokenSource();
+        using var armed = _timeouts.CancelAfter(timer, limit);
         using var linked = cancellation.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token, cancellation)
             : CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token);

@@ -7,6 +7,7 @@ using Resume.Apps;
 using Resume.Apps.Serving;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Actors.Requests;
 
@@ -39,12 +40,14 @@ public sealed class RequestActor : ActorBase
     private EmptyChunkBackOff _backOff;
     private Task? _prebuffered;
     private RequestOutcome? _outcome;
-    // Scheduled only when needed (no timer scheduler per actor: most requests never wait).
-    private ICancelable? _deadlineTimer;
+    // On the connection host's timeout table, added only when needed: most requests never wait.
+    private TimeoutTable.Deadline? _suspendTimeout;
+    private TimeoutTable.Deadline? _deadline;
     private ICancelable? _continueTimer;
 
     /// <summary>Starts the request; sent once, right after the actor is created.</summary>
     /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
+    /// <param name="Timeouts">Where the request's suspend timeout, deadline and async operations' timeouts are kept (its connection host's).</param>
     public sealed record Start(
         AppRoute Route,
         RequestHead Head,
@@ -55,14 +58,15 @@ public sealed class RequestActor : ActorBase
         RequestSettings Settings,
         CancellationTokenSource Aborted,
         ServerStats Stats,
-        Executor Executor);
+        Executor Executor,
+        TimeoutTable Timeouts);
 
     /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
     public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;
 
     /// <summary>
-    /// From <see cref="SuspendTimeoutWatch"/>: the current suspension passed its suspend timeout (checked
-    /// again here, since the request may have resumed meanwhile).
+    /// From the timeout table: the current suspension passed its suspend timeout (checked again here,
+    /// since the request may have resumed meanwhile).
     /// </summary>
     public sealed class SuspendTimeoutPassed : IDeadLetterSuppression
     {
@@ -108,7 +112,7 @@ public sealed class RequestActor : ActorBase
             case Resumed resumed:
                 if (_phase == RequestPhase.Suspended && _suspension.TryEnd(resumed.Generation))
                 {
-                    _status.NoSuspendDeadline();
+                    _suspendTimeout?.Clear();
                     Proceed();
                 }
                 return true;
@@ -138,10 +142,13 @@ public sealed class RequestActor : ActorBase
 
     protected override void PostStop()
     {
-        _deadlineTimer?.Cancel();
         _continueTimer?.Cancel();
         if (_start is null)
             return;
+        if (_suspendTimeout is not null)
+            _start.Timeouts.Remove(_suspendTimeout);
+        if (_deadline is not null)
+            _start.Timeouts.Remove(_deadline);
         if (_outcome is null or RequestOutcome.Aborted)
         {
             // The client went away or the server stopped this request.
@@ -179,13 +186,17 @@ public sealed class RequestActor : ActorBase
             start.RequestId,
             start.Endpoints,
             start.Executor,
-            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor));
+            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor, new TableTimeoutScheduler(start.Timeouts)));
         _app = new AppExecution(start.Route.App, environ);
         _sender = new ResponseSender(start.Seq, start.Stage, ResponseContext.For(start.Head), Self);
         _suspension = new Suspension(Self);
         _backOff = new EmptyChunkBackOff(start.Settings);
         if (_options.Deadline > TimeSpan.Zero)
-            _deadlineTimer = ScheduleOnce(_options.Deadline, DeadlinePassed.Instance);
+        {
+            var self = Self;
+            _deadline = start.Timeouts.Add(TimeoutReason.Deadline, () => self.Tell(DeadlinePassed.Instance));
+            _deadline.SetAfter(_options.Deadline);
+        }
 
         if (_options.Prebuffer && start.Head.HasBody)
         {
@@ -291,10 +302,18 @@ public sealed class RequestActor : ActorBase
     private bool WaitHere(Task future)
     {
         _status.Enter("blocked", Describe(future));
-        var timeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : Timeout.InfiniteTimeSpan;
+        // The suspend timeout is on the table like any other; here it cancels the wait.
+        var timedOut = new CancellationTokenSource();
+        TimeoutTable.Deadline? timeout = null;
+        if (_options.SuspendTimeout > TimeSpan.Zero)
+        {
+            timeout = _start.Timeouts.Add(TimeoutReason.Suspend, () => _ = timedOut.CancelAsync());
+            timeout.SetAfter(_options.SuspendTimeout);
+        }
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(_start.Aborted.Token, timedOut.Token);
         try
         {
-            future.Wait(timeout, _start.Aborted.Token);
+            future.Wait(either.Token);
         }
         catch (OperationCanceledException) when (_start.Aborted.IsCancellationRequested)
         {
@@ -303,9 +322,18 @@ public sealed class RequestActor : ActorBase
             Context.Stop(Self);
             return false;
         }
+        catch (OperationCanceledException)
+        {
+            // The suspend timeout passed: ended below.
+        }
         catch (AggregateException)
         {
             // Faulted or cancelled: the app reads the outcome from the future.
+        }
+        finally
+        {
+            if (timeout is not null)
+                _start.Timeouts.Remove(timeout);
         }
         if (!future.IsCompleted)
         {
@@ -322,7 +350,14 @@ public sealed class RequestActor : ActorBase
         _suspension.Begin(future, _input);
         _status.Enter("suspended", Describe(future));
         if (_options.SuspendTimeout > TimeSpan.Zero)
-            _status.SuspendUntil(_suspension.Since + (long)_options.SuspendTimeout.TotalMilliseconds);
+        {
+            if (_suspendTimeout is null)
+            {
+                var self = Self;
+                _suspendTimeout = _start.Timeouts.Add(TimeoutReason.Suspend, () => self.Tell(SuspendTimeoutPassed.Instance));
+            }
+            _suspendTimeout.Set(_suspension.Since + (long)_options.SuspendTimeout.TotalMilliseconds);
+        }
     }
 
     private void CheckSuspendTimeout()
@@ -330,7 +365,7 @@ public sealed class RequestActor : ActorBase
         if (_phase != RequestPhase.Suspended)
             return;
         if (_suspension.Elapsed < _options.SuspendTimeout)
-            _status.SuspendUntil(_suspension.Since + (long)_options.SuspendTimeout.TotalMilliseconds);
+            _suspendTimeout?.Set(_suspension.Since + (long)_options.SuspendTimeout.TotalMilliseconds);
         else
             TimeOut("suspend timeout", _options.SuspendTimeout);
     }
