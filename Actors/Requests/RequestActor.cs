@@ -156,11 +156,12 @@ public sealed class RequestActor : ActorBase
             CancelAborted();
         }
         _phase = RequestPhase.Ended;
-        _input.Abort();
-        _app.Abort();
-        if (_app.IteratorDisposed)
+        // Null only if Begin itself failed part way.
+        _input?.Abort();
+        _app?.Abort();
+        if (_app?.IteratorDisposed == true)
             _start.Stats.IteratorDisposed();
-        if (_app.DisposeFailure is { } disposeFailure)
+        if (_app?.DisposeFailure is { } disposeFailure)
             Log.Error(disposeFailure, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
         _start.Stats.Ended(_outcome.Value);
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
