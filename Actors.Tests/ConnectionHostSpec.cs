@@ -4,6 +4,7 @@ using Akka.Streams;
 using Resume.Actors.Tests.Support;
 using Resume.Apps.Samples;
 using Resume.Transport.Connection;
+using Resume.Transport.Timeouts;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -45,7 +46,7 @@ public sealed class ConnectionHostSpec(ITestOutputHelper output) : ServerSpec(ou
         var graph = new ConnectionGraph(settings.Limits, settings.Connection, settings.ReadBufferSize, settings.WriteHighWaterMark, settings.LingerTimeout, settings.ServerHeader);
         // As when the server stops: its materializer, and every host in it, goes.
         var materializer = ActorMaterializer.Create(Sys, namePrefix: "stopped-host");
-        var host = ConnectionHost.Start(graph, materializer);
+        var host = ConnectionHost.Start(graph, materializer, new TimeoutTable(TimeSpan.FromMilliseconds(100)));
         Watch(materializer.Supervisor);
         materializer.Shutdown();
         // The host's stage stops asynchronously, with the materializer's actors; a connection handed over

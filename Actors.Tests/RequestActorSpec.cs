@@ -8,6 +8,7 @@ using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -30,10 +31,10 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         StartRequest(App, stage);
 
-        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await stage.ExpectNoMsgAsync(Dilated(TimeSpan.FromMilliseconds(300)));
         future.SetResult();
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal(200, part.Head!.Status);
         Assert.Equal("after", Text(part));
         Assert.True(part.IsFinal);
@@ -64,7 +65,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         StartRequest(App, stage);
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(20));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(20)));
         Assert.Equal("done", Text(part));
         Assert.Equal(0, overlaps);
         Output!.WriteLine($"steps ran on {threads.Count} threads");
@@ -85,7 +86,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         StartRequest(App, stage);
         future.SetException(new TimeoutException("upstream timed out"));
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal(500, part.Head!.Status);
         Assert.True(part.IsFinal);
         Assert.DoesNotContain("upstream", Text(part));
@@ -105,7 +106,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         StartRequest(App, stage);
         future.SetCanceled();
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal("cancelled", Text(part));
     }
 
@@ -129,9 +130,9 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var request = StartRequest(App, stage);
         Watch(request);
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal(500, part.Head!.Status);
-        await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
+        await ExpectTerminatedAsync(request, Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, disposed);
     }
 
@@ -149,13 +150,13 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         var request = StartRequest(App, stage);
 
-        var first = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var first = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal("first", Text(first));
         Assert.False(first.IsLast);
         request.Tell(new ResponseAccepted(0));
         future.SetResult();
 
-        var cut = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var cut = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.True(cut.IsAbort);
         Assert.Null(cut.Head);
     }
@@ -180,8 +181,8 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var request = StartRequest(App, stage);
         Watch(request);
 
-        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsFinal);
-        await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
+        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsFinal);
+        await ExpectTerminatedAsync(request, Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, disposed);
     }
 
@@ -210,15 +211,15 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         var request = StartRequest(App, stage);
         Watch(request);
-        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        await stage.ExpectNoMsgAsync(Dilated(TimeSpan.FromMilliseconds(200)));
 
         // A client that goes away stops its connection actor, and with it this child.
         Sys.Stop(request);
-        await ExpectTerminatedAsync(request, TimeSpan.FromSeconds(5));
-        await abortedFired.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await ExpectTerminatedAsync(request, Dilated(TimeSpan.FromSeconds(5)));
+        await abortedFired.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
         future.SetResult();
 
-        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await stage.ExpectNoMsgAsync(Dilated(TimeSpan.FromMilliseconds(300)));
         Assert.False(resumedAfterDisconnect);
         Assert.Equal(1, disposed);
     }
@@ -235,7 +236,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         StartRequest(App, stage);
 
-        Assert.Equal(500, (await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).Head!.Status);
+        Assert.Equal(500, (await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).Head!.Status);
     }
 
     [Fact]
@@ -244,14 +245,14 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         IEnumerable<Step> App(Environ environ, StartResponse startResponse)
         {
             startResponse("200 OK", PlainText);
-            yield return "partial, never sent";
+            yield return Step.Empty;
             startResponse("503 Service Unavailable", PlainText, new InvalidOperationException("database down"));
             yield return "sorry";
         }
         var stage = CreateTestProbe();
         StartRequest(App, stage);
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal(503, part.Head!.Status);
         Assert.Equal("sorry", Text(part));
     }
@@ -279,10 +280,10 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         var request = StartRequest(App, stage);
 
-        Assert.Equal(200, (await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).Head!.Status);
+        Assert.Equal(200, (await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).Head!.Status);
         request.Tell(new ResponseAccepted(0));
-        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsAbort);
-        Assert.Same(error, await rethrown.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsAbort);
+        Assert.Same(error, await rethrown.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5))));
     }
 
     [Fact]
@@ -298,7 +299,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         StartRequest(App, stage);
 
-        var part = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(10));
+        var part = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(10)));
         Assert.Equal("x", Text(part));
         Assert.All(part.Chunks, chunk => Assert.False(chunk.IsEmpty));
         Assert.True(part.IsFinal);
@@ -308,7 +309,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
     public async Task The_next_step_waits_until_the_stage_accepted_the_last_batch()
     {
         var stepped = 0;
-        var big = new byte[RequestSettings.Default.ResponseBatchBytes];
+        var big = new byte[TestServers.Settings.Request.ResponseBatchBytes];
         IEnumerable<Step> App(Environ environ, StartResponse startResponse)
         {
             startResponse("200 OK", PlainText);
@@ -321,12 +322,12 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         var request = StartRequest(App, stage);
 
-        Assert.False((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsLast);
-        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.False((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsLast);
+        await stage.ExpectNoMsgAsync(Dilated(TimeSpan.FromMilliseconds(300)));
         Assert.Equal(1, Volatile.Read(ref stepped));
 
         request.Tell(new ResponseAccepted(0));
-        Assert.False((await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))).IsLast);
+        Assert.False((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsLast);
         Assert.Equal(2, Volatile.Read(ref stepped));
     }
 
@@ -345,24 +346,30 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var stage = CreateTestProbe();
         var request = StartRequest(App, stage);
 
-        var first = await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5));
+        var first = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal("written", Text(first));
-        await stage.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        await stage.ExpectNoMsgAsync(Dilated(TimeSpan.FromMilliseconds(200)));
         Assert.Equal(0, Volatile.Read(ref stepped));
 
         request.Tell(new ResponseAccepted(0));
-        Assert.Equal("yielded", Text(await stage.ExpectMsgAsync<ResponseOut>(TimeSpan.FromSeconds(5))));
+        Assert.Equal("yielded", Text(await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))));
     }
 
     private readonly ServerStats _stats = new();
+
+    // Ticked as a connection host ticks its table.
+    private readonly TimeoutTable _timeouts = new(TimeSpan.FromMilliseconds(10));
+
+    private ICancelable? _ticking;
 
     private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null)
     {
         var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), HttpLimits.Default);
         options ??= AppOptions.Default;
+        _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, RequestSettings.Default, new CancellationTokenSource(), _stats, TestServers.Executor));
+            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts));
         return actor;
     }
 

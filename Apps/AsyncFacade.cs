@@ -8,18 +8,23 @@ namespace Resume.Apps;
 /// <c>environ.Async</c>: outgoing I/O as futures to yield — resolve, connect, read, read-until,
 /// write, submit work. Each takes a timeout (else the default) and is cancelled by the request's
 /// <see cref="Environ.Aborted"/>, so a client that goes away cancels the outgoing operation itself.
-/// A timeout fails the future with <see cref="TimeoutException"/>; an abort with <see cref="OperationCanceledException"/>.
+/// Each also takes an optional <see cref="CancellationToken"/> of the app's own, which cancels it as well.
+/// A timeout fails the future with <see cref="TimeoutException"/>; an abort or a cancellation with
+/// <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeout, Executor executor)
+/// <param name="timeouts">Where the operations' timeouts are kept; the runtime's timers if null.</param>
+public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeout, Executor executor, TimeoutScheduler? timeouts = null)
 {
+    private readonly TimeoutScheduler _timeouts = timeouts ?? TimeoutScheduler.Timers;
+
     // Bytes read past a delimiter wait here for the next read of the same socket.
     private static readonly ConditionalWeakTable<Socket, StrongBox<ReadOnlyMemory<byte>>> Leftovers = new();
 
-    public Task<IPAddress[]> ResolveAsync(string host, TimeSpan? timeout = null) =>
-        Run(token => Dns.GetHostAddressesAsync(host, token), timeout, $"resolving {host}");
+    public Task<IPAddress[]> ResolveAsync(string host, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Run(token => Dns.GetHostAddressesAsync(host, token), timeout, cancellation, $"resolving {host}");
 
     /// <summary>Connects a TCP socket; the app owns it (dispose it in a <c>finally</c>).</summary>
-    public Task<Socket> ConnectAsync(string host, int port, TimeSpan? timeout = null) =>
+    public Task<Socket> ConnectAsync(string host, int port, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         Run(
             async token =>
             {
@@ -36,10 +41,11 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
                 }
             },
             timeout,
+            cancellation,
             $"connecting to {host}:{port}");
 
     /// <summary>Reads up to <paramref name="maxBytes"/>; empty when the peer has closed.</summary>
-    public Task<ReadOnlyMemory<byte>> ReadAsync(Socket socket, int maxBytes, TimeSpan? timeout = null)
+    public Task<ReadOnlyMemory<byte>> ReadAsync(Socket socket, int maxBytes, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         var leftover = Leftovers.GetOrCreateValue(socket);
         if (!leftover.Value.IsEmpty)
@@ -57,6 +63,7 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
                 return (ReadOnlyMemory<byte>)buffer.AsMemory(0, read);
             },
             timeout,
+            cancellation,
             "reading");
     }
 
@@ -65,7 +72,7 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
     /// for the next read. Fails with <see cref="InvalidDataException"/> past <paramref name="maxBytes"/>,
     /// with <see cref="EndOfStreamException"/> if the peer closes first.
     /// </summary>
-    public Task<byte[]> ReadUntilAsync(Socket socket, ReadOnlyMemory<byte> delimiter, int maxBytes = 64 * 1024, TimeSpan? timeout = null)
+    public Task<byte[]> ReadUntilAsync(Socket socket, ReadOnlyMemory<byte> delimiter, int maxBytes = 64 * 1024, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         if (delimiter.IsEmpty)
             throw new ArgumentException("The delimiter is empty.", nameof(delimiter));
@@ -94,10 +101,11 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
                 }
             },
             timeout,
+            cancellation,
             "reading until a delimiter");
     }
 
-    public Task WriteAsync(Socket socket, ReadOnlyMemory<byte> data, TimeSpan? timeout = null) =>
+    public Task WriteAsync(Socket socket, ReadOnlyMemory<byte> data, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         Run(
             async token =>
             {
@@ -106,22 +114,26 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
                 return true;
             },
             timeout,
+            cancellation,
             "writing");
 
     /// <summary>Runs blocking or heavy work on the executor, off the actor threads.</summary>
-    public Task<T> SubmitAsync<T>(Func<T> work, TimeSpan? timeout = null) =>
-        Run(token => executor.Submit(work, token), timeout, "submitted work");
+    public Task<T> SubmitAsync<T>(Func<T> work, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Run(token => executor.Submit(work, token), timeout, cancellation, "submitted work");
 
-    private async Task<T> Run<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout, string what)
+    private async Task<T> Run<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout, CancellationToken cancellation, string what)
     {
         var limit = timeout ?? defaultTimeout;
-        using var timer = new CancellationTokenSource(limit);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token);
+        using var timer = new CancellationTokenSource();
+        using var armed = _timeouts.CancelAfter(timer, limit);
+        using var linked = cancellation.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token, cancellation)
+            : CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token);
         try
         {
             return await operation(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !aborted.IsCancellationRequested && !cancellation.IsCancellationRequested)
         {
             throw new TimeoutException($"{what} took longer than {limit.TotalMilliseconds:0} ms.");
         }

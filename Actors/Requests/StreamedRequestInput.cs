@@ -8,28 +8,31 @@ namespace Resume.Actors.Requests;
 /// <summary>
 /// The request body read on demand: a read with nothing buffered asks the connection stage for one
 /// more piece and returns a future that the piece completes. Pieces arrive on the stream's thread
-/// (see <see cref="IBodyReceiver"/>), so a blocking app may wait on a read synchronously.
+/// (see <see cref="IBodyReceiver"/>), so a blocking app may wait on a read synchronously. A read
+/// cancelled by the app's own token ends at once; the piece asked for it is kept for the next read.
 /// </summary>
 internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
 {
     private readonly object _gate = new();
     private readonly long _seq;
     private readonly IActorRef _stage;
-    private readonly bool _mayBlock;
+    private readonly CancellationToken _aborted;
     private ReadOnlyMemory<byte> _buffered;
     private bool _ended;
+    private bool _askInFlight;
     private Exception? _failure;
     private TaskCompletionSource<ReadOnlyMemory<byte>>? _pending;
+    private CancellationTokenRegistration _pendingCancellation;
     private int _pendingMax;
     private Action? _onPendingDone;
 
-    /// <param name="mayBlock">Whether synchronous reads may wait (a blocking app's own thread).</param>
-    public StreamedRequestInput(long seq, IActorRef stage, bool hasBody, bool mayBlock)
+    public StreamedRequestInput(long seq, IActorRef stage, bool hasBody, CancellationToken aborted, bool allowsSyncReads)
+        : base(aborted, allowsSyncReads)
     {
         _seq = seq;
         _stage = stage;
+        _aborted = aborted;
         _ended = !hasBody;
-        _mayBlock = mayBlock;
     }
 
     /// <summary>The body bytes handed to the app so far.</summary>
@@ -68,20 +71,10 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
         }
     }
 
-    public override ReadOnlyMemory<byte> Read(int maxBytes)
-    {
-        lock (_gate)
-        {
-            if (!_mayBlock && _buffered.IsEmpty && !_ended && _failure is null && !HasPutBack)
-                throw new InvalidOperationException(
-                    "A synchronous Read would block an actor thread: yield Input.ReadAsync instead, or register the app as blocking or pre-buffered in HOCON.");
-        }
-        return ReadAsync(maxBytes).GetAwaiter().GetResult();
-    }
-
-    protected override Task<ReadOnlyMemory<byte>> ReadChunkAsync(int maxBytes)
+    protected override Task<ReadOnlyMemory<byte>> ReadChunkAsync(int maxBytes, CancellationToken cancellation)
     {
         TaskCompletionSource<ReadOnlyMemory<byte>> pending;
+        bool ask;
         lock (_gate)
         {
             if (_failure is not null)
@@ -95,8 +88,15 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
             // Kept in a local: once the stage has the ask, it may complete and clear _pending at any moment.
             pending = _pending = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
             _pendingMax = maxBytes;
+            // A read cancelled earlier may have left its ask with the stage: its piece serves this read.
+            ask = !_askInFlight;
+            _askInFlight = true;
+            // The request's own Aborted needs no registration: when it fires the request ends, and Abort fails the read.
+            if (cancellation.CanBeCanceled && cancellation != _aborted)
+                _pendingCancellation = cancellation.Register(static state => ((StreamedRequestInput)state!).CancelPending(), this);
         }
-        _stage.Tell(new ReadBody(_seq, this));
+        if (ask)
+            _stage.Tell(new ReadBody(_seq, this));
         return pending.Task;
     }
 
@@ -105,26 +105,31 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
         TaskCompletionSource<ReadOnlyMemory<byte>>? pending;
         Action? onDone;
         ReadOnlyMemory<byte> result;
+        CancellationTokenRegistration cancellation;
         lock (_gate)
         {
             _buffered = part.Data;
             _ended |= part.IsLast;
+            _askInFlight = false;
             pending = _pending;
             if (pending is null)
                 return;
             if (_buffered.IsEmpty && !_ended)
             {
+                _askInFlight = true;
                 _stage.Tell(new ReadBody(_seq, this));
                 return;
             }
             result = Take(_pendingMax);
             (_pending, onDone, _onPendingDone) = (null, _onPendingDone, null);
+            (cancellation, _pendingCancellation) = (_pendingCancellation, default);
         }
+        cancellation.Unregister();
         pending.SetResult(result);
         onDone?.Invoke();
     }
 
-    public void OnBodyFailed(int status, string reason) => FailWith(new RequestBodyRejectedException(status, reason));
+    public void OnBodyFailed(int status, string reason) => FailWith(new RequestBodyException(status, reason));
 
     /// <summary>The request is over: a read still waiting, or any later, fails rather than waiting forever.</summary>
     public void Abort()
@@ -138,16 +143,36 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
         FailWith(new OperationCanceledException("The request ended before its body was read."));
     }
 
-    private void FailWith(Exception failure)
+    /// <summary>The app's token cancelled the read in flight: it fails now; a piece that comes for it is kept.</summary>
+    private void CancelPending()
     {
         TaskCompletionSource<ReadOnlyMemory<byte>>? pending;
         Action? onDone;
         lock (_gate)
         {
+            (pending, _pending) = (_pending, null);
+            (onDone, _onPendingDone) = (_onPendingDone, null);
+            _pendingCancellation = default;
+        }
+        if (pending is null)
+            return;
+        pending.TrySetCanceled();
+        onDone?.Invoke();
+    }
+
+    private void FailWith(Exception failure)
+    {
+        TaskCompletionSource<ReadOnlyMemory<byte>>? pending;
+        Action? onDone;
+        CancellationTokenRegistration cancellation;
+        lock (_gate)
+        {
             _failure ??= failure;
             (pending, _pending) = (_pending, null);
             (onDone, _onPendingDone) = (_onPendingDone, null);
+            (cancellation, _pendingCancellation) = (_pendingCancellation, default);
         }
+        cancellation.Unregister();
         pending?.TrySetException(failure);
         onDone?.Invoke();
     }

@@ -159,7 +159,8 @@ public sealed class ConnectionActor : ActorBase
             _start.Settings.Request,
             aborted,
             _start.Stats,
-            _start.Executor));
+            _start.Executor,
+            _start.Host.Timeouts));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
     }

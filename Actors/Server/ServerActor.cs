@@ -7,11 +7,11 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
-using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Connection;
 using Resume.Transport.Sockets;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Actors.Server;
 
@@ -23,7 +23,7 @@ namespace Resume.Actors.Server;
 /// executor it owns are disposed only when it stops (<see cref="PostStop"/>); a connection that
 /// fails is stopped alone.
 /// </summary>
-public sealed class ServerActor : ReceiveActor, IWithTimers
+public sealed class ServerActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ServerSettings _settings;
@@ -42,8 +42,6 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
     private IMaterializer _materializer = null!;
     private ConnectionHost[] _hosts = [];
     private int _nextHost;
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, Socket listener)
     {
@@ -163,9 +161,12 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         var graph = new ConnectionGraph(
             _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader);
         var hosts = _settings.ConnectionHosts > 0 ? _settings.ConnectionHosts : Environment.ProcessorCount;
-        _hosts = Enumerable.Range(0, hosts).Select(_ => ConnectionHost.Start(graph, _materializer)).ToArray();
-        if (TimeoutTick.For(_apps.Routes.Select(r => r.Options.SuspendTimeout)) is { } interval)
-            Context.ActorOf(SuspendTimeoutWatch.Props(_stats, interval), "suspend-timeouts");
+        // Every timeout of the server is on a host's table, checked on one tick per host.
+        var tick = TimeoutTick.For(
+            [_settings.Limits.HeaderTimeout, _settings.Connection.KeepAliveTimeout, _settings.DrainDeadline,
+             .. _apps.Routes.SelectMany(r => new[] { r.Options.SuspendTimeout, r.Options.Deadline })]);
+        _hosts = Enumerable.Range(0, hosts).Select(_ => ConnectionHost.Start(graph, _materializer, new TimeoutTable(tick))).ToArray();
+        _stats.TimeoutTables = [.. _hosts.Select(h => h.Timeouts)];
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
@@ -235,7 +236,8 @@ public sealed class ServerActor : ReceiveActor, IWithTimers
         }
         foreach (var connection in _connections)
             connection.Tell(ConnectionActor.Drain.Instance);
-        Timers.StartSingleTimer("drain-deadline", DrainDeadline.Instance, _settings.DrainDeadline);
+        var self = Self;
+        _hosts[0].Timeouts.Add(TimeoutReason.Drain, () => self.Tell(DrainDeadline.Instance)).SetAfter(_settings.DrainDeadline);
     }
 
     private void OnDrainDeadline()

@@ -3,14 +3,11 @@ using Akka.Actor;
 namespace Resume.Actors.Stats;
 
 /// <summary>
-/// What one request in flight is doing, as the status endpoint shows it, and until when it may stay
-/// suspended (<see cref="Requests.SuspendTimeoutWatch"/> reads that). Written only by its request
+/// What one request in flight is doing, as the status endpoint shows it. Written only by its request
 /// actor; read by anyone (a snapshot may be a moment old).
 /// </summary>
 public sealed class RequestStatus(string id, string app, string method, string path, IActorRef request)
 {
-    private const long NoDeadline = long.MaxValue;
-    private long _suspendedUntil = NoDeadline;
     private volatile string _state = "starting";
     private volatile string? _waitingOn;
     // Environment.TickCount64 when the state was entered: cheaper than reading the wall clock at every
@@ -21,7 +18,7 @@ public sealed class RequestStatus(string id, string app, string method, string p
 
     public string Id { get; } = id;
 
-    /// <summary>The request's actor, told when its suspension outlives its deadline.</summary>
+    /// <summary>The request's actor.</summary>
     public IActorRef Request { get; } = request;
 
     public string App { get; } = app;
@@ -48,18 +45,6 @@ public sealed class RequestStatus(string id, string app, string method, string p
         _state = state;
         _waitingOn = waitingOn;
         Interlocked.Exchange(ref _since, Environment.TickCount64);
-    }
-
-    /// <summary>The request is suspended until <paramref name="deadline"/> (<see cref="Environment.TickCount64"/>) at most.</summary>
-    public void SuspendUntil(long deadline) => Volatile.Write(ref _suspendedUntil, deadline);
-
-    public void NoSuspendDeadline() => Volatile.Write(ref _suspendedUntil, NoDeadline);
-
-    /// <summary>True once for a suspension whose deadline <paramref name="now"/> has passed.</summary>
-    public bool TakeExpiredSuspension(long now)
-    {
-        var deadline = Volatile.Read(ref _suspendedUntil);
-        return deadline <= now && Interlocked.CompareExchange(ref _suspendedUntil, NoDeadline, deadline) == deadline;
     }
 
     public void SetBytesIn(long bytes) => Interlocked.Exchange(ref _bytesIn, bytes);

@@ -1,3 +1,4 @@
+using Resume.Transport.Timeouts;
 using System.Collections.Concurrent;
 
 namespace Resume.Actors.Stats;
@@ -37,6 +38,12 @@ public sealed class ServerStats
 
     /// <summary>Request actors alive now.</summary>
     public long RequestActors => Interlocked.Read(ref _requestActors);
+
+    /// <summary>The connection hosts' timeout tables, where every timeout of the server is kept (set when the server starts).</summary>
+    public IReadOnlyList<TimeoutTable> TimeoutTables { get; set; } = [];
+
+    /// <summary>How many timeouts for <paramref name="reason"/> are armed right now, over every table.</summary>
+    public int PendingTimeouts(TimeoutReason reason) => TimeoutTables.Sum(table => table.CountArmed(reason));
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connections);
 

@@ -1,5 +1,7 @@
+using System.Collections;
 using System.Globalization;
 using System.Text;
+using Resume.Apps.Serving;
 
 namespace Resume.Apps.Testing;
 
@@ -16,25 +18,26 @@ namespace Resume.Apps.Testing;
 /// Assert.Equal(200, run.StatusCode);
 /// Assert.True(run.Disposed);
 /// </code>
-/// Semantics follow the server: headers count as sent with the first non-empty chunk; a second
-/// startResponse needs an error; the iterator is disposed exactly once.
+/// The contract's rules are the server's own (<see cref="AppExecution"/> and <see cref="ResponseState"/>
+/// run the app in both), so what an app sees and what the client would get are the same: a failure
+/// before the first non-empty chunk gives <see cref="StatusCode"/> 500 (or a body error's status), a
+/// failure after it a <see cref="Truncated"/> response.
 /// </summary>
 public sealed class AppRun : IDisposable
 {
     private readonly CancellationTokenSource _aborted = new();
     private readonly List<ReadOnlyMemory<byte>> _chunks = [];
     private readonly List<Task> _futures = [];
-    private readonly IEnumerator<Step> _steps;
-    private bool _headersSent;
+    private readonly AppExecution _execution;
     private int _disposals;
 
-    private AppRun(App app, TestRequest request)
+    private AppRun(App app, TestRequest request, AppRunOptions options)
     {
-        var input = new MemoryInput(request.Body);
+        var input = new MemoryInput(request.Body, _aborted.Token, options.Blocking || options.Prebuffer);
         Environ = new Environ(request.Headers, input, TextWriter.Null, _aborted.Token, "test")
         {
             Executor = new ThreadPoolExecutor(),
-            Async = new AsyncFacade(_aborted.Token, TimeSpan.FromSeconds(30), new ThreadPoolExecutor()),
+            Async = new AsyncFacade(_aborted.Token, options.AsyncTimeout, new ThreadPoolExecutor()),
             [Environ.CgiKeys.RequestMethod] = request.Method,
             [Environ.CgiKeys.PathInfo] = request.Path,
             [Environ.CgiKeys.RawPath] = request.Path,
@@ -47,17 +50,21 @@ public sealed class AppRun : IDisposable
         };
         if (request.Body.Length > 0)
             Environ[Environ.CgiKeys.ContentLength] = request.Body.Length.ToString(CultureInfo.InvariantCulture);
-        _steps = new CountingEnumerator(app(Environ, StartResponse).GetEnumerator(), () => _disposals++);
+        _execution = new AppExecution((environ, startResponse) => new CountingSteps(app(environ, startResponse), () => _disposals++), Environ);
     }
 
     public Environ Environ { get; }
 
     /// <summary>The status line the app set, e.g. "200 OK"; null before startResponse.</summary>
-    public string? Status { get; private set; }
+    public string? Status => _execution.Response.Status;
 
-    public int StatusCode => Status is null ? 0 : int.Parse(Status.AsSpan(0, 3), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The status the client gets: the app's, or — if the app failed before its first non-empty chunk —
+    /// the server's error status (500, or a request-body error's 400/413). 0 while nothing is chosen.
+    /// </summary>
+    public int StatusCode => Error is not null && !Truncated ? _execution.Ending.Status : _execution.Response.StatusCode;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; private set; } = [];
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _execution.Response.Headers;
 
     /// <summary>Every non-empty chunk, yielded or written, in order.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Chunks => _chunks;
@@ -75,17 +82,22 @@ public sealed class AppRun : IDisposable
     /// <summary>How many empty chunks the app yielded.</summary>
     public int EmptyChunks { get; private set; }
 
-    public bool Completed { get; private set; }
+    /// <summary>Whether the run is over (completed, failed or aborted).</summary>
+    public bool Completed => _execution.Ended;
 
-    /// <summary>The exception the app raised, if any.</summary>
-    public Exception? Error { get; private set; }
+    /// <summary>The exception the app raised (or the contract rule it broke), if any.</summary>
+    public Exception? Error => _execution.Failure;
+
+    /// <summary>The app failed after its headers were committed: the client would see the response cut short.</summary>
+    public bool Truncated => Error is not null && _execution.Ending.Truncated;
 
     public bool Disposed => _disposals > 0;
 
     /// <summary>How many times the iterator was disposed (the server's promise: exactly once).</summary>
     public int Disposals => _disposals;
 
-    public static AppRun Start(App app, TestRequest? request = null) => new(app, request ?? new TestRequest());
+    public static AppRun Start(App app, TestRequest? request = null, AppRunOptions? options = null) =>
+        new(app, request ?? new TestRequest(), options ?? new AppRunOptions());
 
     /// <summary>
     /// Steps while the app yields chunks and completed futures; stops at a future that is not complete
@@ -96,26 +108,23 @@ public sealed class AppRun : IDisposable
         if (PendingFuture is { IsCompleted: false })
             return false;
         PendingFuture = null;
-        while (!Completed)
+        while (!_execution.Ended)
         {
-            if (!MoveNext(out var step))
-                return true;
-            if (step.Kind == StepKind.Wait)
-            {
-                _futures.Add(step.Future!);
-                if (!step.Future!.IsCompleted)
-                {
-                    PendingFuture = step.Future;
-                    return false;
-                }
-            }
-            else if (step.Chunk.IsEmpty)
+            var result = _execution.Step();
+            _chunks.AddRange(_execution.Response.TakePending());
+            if (result == StepResult.Empty)
             {
                 EmptyChunks++;
             }
-            else
+            else if (result == StepResult.Wait)
             {
-                Send(step.Chunk);
+                var future = _execution.Future!;
+                _futures.Add(future);
+                if (!future.IsCompleted)
+                {
+                    PendingFuture = future;
+                    return false;
+                }
             }
         }
         return true;
@@ -139,74 +148,20 @@ public sealed class AppRun : IDisposable
         }
     }
 
-    /// <summary>What the server does when the client goes away: Aborted fires and the iterator is disposed.</summary>
+    /// <summary>What the server does when the client goes away: Aborted fires, write throws and the iterator is disposed.</summary>
     public void Abort()
     {
         _aborted.Cancel();
-        Dispose();
+        _execution.Abort();
     }
 
-    public void Dispose()
-    {
-        if (!Disposed)
-            _steps.Dispose();
-    }
+    public void Dispose() => _execution.Dispose();
 
-    private bool MoveNext(out Step step)
-    {
-        step = default;
-        try
-        {
-            if (_steps.MoveNext())
-            {
-                step = _steps.Current;
-                return true;
-            }
-            if (Status is null)
-                throw new InvalidOperationException("The app finished without calling startResponse.");
-        }
-        catch (Exception e)
-        {
-            Error = e;
-        }
-        Completed = true;
-        Dispose();
-        return false;
-    }
-
-    private Write StartResponse(string status, IReadOnlyList<KeyValuePair<string, string>> headers, Exception? error = null)
-    {
-        if (error is null && Status is not null)
-            throw new InvalidOperationException("startResponse was already called; a second call must pass the error that made the app replace its response.");
-        if (error is not null && _headersSent)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-        ResponseRules.Check(status, headers);
-        if (error is not null)
-            _chunks.Clear();
-        Status = status;
-        Headers = headers;
-        return data =>
-        {
-            if (_aborted.IsCancellationRequested)
-                throw new IOException("The client disconnected; the response cannot be written.");
-            if (!data.IsEmpty)
-                Send(data);
-        };
-    }
-
-    private void Send(ReadOnlyMemory<byte> chunk)
-    {
-        if (Status is null)
-            throw new InvalidOperationException("The app yielded a body chunk before calling startResponse.");
-        _headersSent = true;
-        _chunks.Add(chunk);
-    }
-
-    private sealed class MemoryInput(byte[] body) : RequestInput
+    private sealed class MemoryInput(byte[] body, CancellationToken aborted, bool allowsSyncReads) : RequestInput(aborted, allowsSyncReads)
     {
         private int _position;
 
-        protected override Task<ReadOnlyMemory<byte>> ReadChunkAsync(int maxBytes)
+        protected override Task<ReadOnlyMemory<byte>> ReadChunkAsync(int maxBytes, CancellationToken cancellation)
         {
             var count = Math.Min(maxBytes, body.Length - _position);
             var chunk = body.AsMemory(_position, count);
@@ -220,20 +175,28 @@ public sealed class AppRun : IDisposable
         public override Task<T> Submit<T>(Func<T> work, CancellationToken cancellation = default) => Task.Run(work, cancellation);
     }
 
-    private sealed class CountingEnumerator(IEnumerator<Step> inner, Action onDispose) : IEnumerator<Step>
+    /// <summary>The app's steps, counting how often their iterator is disposed.</summary>
+    private sealed class CountingSteps(IEnumerable<Step> inner, Action onDispose) : IEnumerable<Step>
     {
-        public Step Current => inner.Current;
+        public IEnumerator<Step> GetEnumerator() => new Counting(inner.GetEnumerator(), onDispose);
 
-        object System.Collections.IEnumerator.Current => inner.Current;
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-        public bool MoveNext() => inner.MoveNext();
-
-        public void Reset() => inner.Reset();
-
-        public void Dispose()
+        private sealed class Counting(IEnumerator<Step> steps, Action onDispose) : IEnumerator<Step>
         {
-            onDispose();
-            inner.Dispose();
+            public Step Current => steps.Current;
+
+            object IEnumerator.Current => steps.Current;
+
+            public bool MoveNext() => steps.MoveNext();
+
+            public void Reset() => steps.Reset();
+
+            public void Dispose()
+            {
+                onDispose();
+                steps.Dispose();
+            }
         }
     }
 }

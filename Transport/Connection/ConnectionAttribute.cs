@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 
+using Resume.Transport.Timeouts;
+
 namespace Resume.Transport.Connection;
 
 /// <summary>
@@ -9,13 +11,13 @@ namespace Resume.Transport.Connection;
 /// and where its timeouts are kept. Passed as an attribute so that one pre-fused graph serves every
 /// connection.
 /// </summary>
-public sealed class ConnectionAttribute(Socket socket, IActorRef connection, ConnectionDeadlines deadlines) : Attributes.IAttribute
+public sealed class ConnectionAttribute(Socket socket, IActorRef connection, TimeoutTable timeouts) : Attributes.IAttribute
 {
     public Socket Socket { get; } = socket;
 
     public IActorRef Connection { get; } = connection;
 
-    public ConnectionDeadlines Deadlines { get; } = deadlines;
+    public TimeoutTable Timeouts { get; } = timeouts;
 
     public static ConnectionAttribute From(Attributes attributes) =>
         attributes.GetAttribute<ConnectionAttribute>()

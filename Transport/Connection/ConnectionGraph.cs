@@ -5,6 +5,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Resume.Transport.Http;
 using Resume.Transport.Sockets;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
 
@@ -21,7 +22,6 @@ public sealed class ConnectionGraph
 
     public ConnectionGraph(HttpLimits limits, ConnectionSettings connection, int readBufferSize, long writeHighWaterMark, TimeSpan linger, string serverName)
     {
-        DeadlineTick = TimeoutTick.For([limits.HeaderTimeout, connection.KeepAliveTimeout]) ?? TimeSpan.FromSeconds(1);
         var graph = Source.FromGraph(new SocketReadSource(readBufferSize))
             .Via(new HttpRequestParser(limits))
             .Via(new ConnectionStage(connection))
@@ -30,10 +30,7 @@ public sealed class ConnectionGraph
         _fused = Fusing.Aggressive(graph);
     }
 
-    /// <summary>How often the timeouts of connections running this graph must be checked.</summary>
-    public TimeSpan DeadlineTick { get; }
-
-    /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>, with its timeouts kept in <paramref name="deadlines"/>.</summary>
-    public void Run(Socket socket, IActorRef connection, ConnectionDeadlines deadlines, IMaterializer materializer) =>
-        materializer.Materialize(_fused.WithAttributes(Attributes.None.And(new ConnectionAttribute(socket, connection, deadlines))));
+    /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>, with its timeouts kept in <paramref name="timeouts"/>.</summary>
+    public void Run(Socket socket, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer) =>
+        materializer.Materialize(_fused.WithAttributes(Attributes.None.And(new ConnectionAttribute(socket, connection, timeouts))));
 }

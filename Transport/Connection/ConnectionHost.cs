@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
 
@@ -17,7 +18,6 @@ namespace Resume.Transport.Connection;
 public sealed class ConnectionHost
 {
     private readonly ConnectionGraph _graph;
-    private readonly ConnectionDeadlines _deadlines;
     // Connections handed to the host and not yet materialized. Every one is taken either by the
     // host (when it runs) or refused (once it has stopped): Run checks the state after queueing,
     // and the host's stop drains the queue after saying so.
@@ -25,19 +25,22 @@ public sealed class ConnectionHost
     private volatile bool _stopped;
     private Action? _drain;
 
-    private ConnectionHost(ConnectionGraph graph)
+    private ConnectionHost(ConnectionGraph graph, TimeoutTable timeouts)
     {
         _graph = graph;
-        _deadlines = new ConnectionDeadlines(graph.DeadlineTick);
+        Timeouts = timeouts;
     }
 
-    /// <summary>The timeouts of this host's connections, checked on its tick (only from inside the host).</summary>
-    internal ConnectionDeadlines Deadlines => _deadlines;
+    /// <summary>
+    /// The timeouts of this host's connections and of their requests (request head, keep-alive,
+    /// suspend, deadline, async operations), checked on the host's tick.
+    /// </summary>
+    public TimeoutTable Timeouts { get; }
 
-    /// <summary>Starts a host for <paramref name="graph"/>.</summary>
-    public static ConnectionHost Start(ConnectionGraph graph, IMaterializer materializer)
+    /// <summary>Starts a host for <paramref name="graph"/> whose timeouts are kept in <paramref name="timeouts"/>.</summary>
+    public static ConnectionHost Start(ConnectionGraph graph, IMaterializer materializer, TimeoutTable timeouts)
     {
-        var host = new ConnectionHost(graph);
+        var host = new ConnectionHost(graph, timeouts);
         Source.FromGraph(new ConnectionHostStage(host)).RunWith(Sink.Ignore<Akka.NotUsed>(), materializer);
         return host;
     }
@@ -65,7 +68,7 @@ public sealed class ConnectionHost
         {
             try
             {
-                _graph.Run(waiting.Socket, waiting.Connection, _deadlines, subFusing);
+                _graph.Run(waiting.Socket, waiting.Connection, Timeouts, subFusing);
             }
             catch (Exception e)
             {

@@ -6,8 +6,7 @@ namespace Resume.Transport.Connection;
 
 /// <summary>
 /// The stage that keeps a <see cref="ConnectionHost"/>'s interpreter running, materializes each
-/// connection's graph into it (with its sub-fusing materializer), and ticks its connections'
-/// deadlines. It emits nothing.
+/// connection's graph into it (with its sub-fusing materializer), and ticks its timeout table. It emits nothing.
 /// </summary>
 internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<SourceShape<NotUsed>>
 {
@@ -30,11 +29,11 @@ internal sealed class ConnectionHostStage(ConnectionHost host) : GraphStage<Sour
 
         public override void PreStart()
         {
-            ScheduleRepeatedly("deadlines", _stage.Host.Deadlines.Tick);
+            ScheduleRepeatedly("timeouts", _stage.Host.Timeouts.Tick);
             _stage.Host.Started(GetAsyncCallback(() => _stage.Host.MaterializeWaiting(SubFusingMaterializer)));
         }
 
-        protected override void OnTimer(object timerKey) => _stage.Host.Deadlines.Check(Environment.TickCount64);
+        protected override void OnTimer(object timerKey) => _stage.Host.Timeouts.Check(Environment.TickCount64);
 
         public override void PostStop() => _stage.Host.Stopped();
 

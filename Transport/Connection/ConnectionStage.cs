@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
 
@@ -32,9 +33,9 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private readonly ConnectionStage _stage;
         private readonly IActorRef _connection;
-        private readonly ConnectionDeadlines _deadlines;
+        private readonly TimeoutTable _timeouts;
         private readonly ConnectionSettings _settings;
-        private ConnectionDeadlines.Deadline? _idleDeadline;
+        private TimeoutTable.Deadline? _idleDeadline;
         // The front request's next part, and parts of later (pipelined) requests waiting their turn:
         // a request has at most one part here at a time. The dictionary is made only if pipelining needs it.
         private (ResponseOut Part, IActorRef Sender)? _frontPart;
@@ -65,7 +66,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         {
             _stage = stage;
             _connection = attribute.Connection;
-            _deadlines = attribute.Deadlines;
+            _timeouts = attribute.Timeouts;
             _settings = stage.Settings;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
@@ -78,7 +79,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         public override void PreStart()
         {
             _self = GetStageActor(OnMessage);
-            _idleDeadline = _deadlines.Add(GetAsyncCallback(OnIdleDeadline));
+            _idleDeadline = _timeouts.Add(TimeoutReason.KeepAlive, GetAsyncCallback(OnIdleDeadline));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);
@@ -87,7 +88,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         public override void PostStop()
         {
             if (_idleDeadline is not null)
-                _deadlines.Remove(_idleDeadline);
+                _timeouts.Remove(_idleDeadline);
             _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
         }
 

@@ -1,6 +1,7 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Connection;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Http;
 
@@ -34,7 +35,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
     public override FlowShape<ReadOnlyMemory<byte>, RequestPart> Shape { get; }
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Deadlines);
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Timeouts);
 
     private enum State
     {
@@ -50,8 +51,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
     {
         private readonly HttpRequestParser _stage;
         private readonly HttpLimits _limits;
-        private readonly ConnectionDeadlines _deadlines;
-        private ConnectionDeadlines.Deadline? _headDeadline;
+        private readonly TimeoutTable _timeouts;
+        private TimeoutTable.Deadline? _headDeadline;
         private ReadOnlyMemory<byte> _input;
         // Heads split across reads are put together here; most arrive whole and never need it.
         private byte[] _accumulated = [];
@@ -67,12 +68,12 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         // is not cleared per request: when it passes it checks this and, if need be, waits the rest.
         private long _headStartedAt = -1;
 
-        public Logic(HttpRequestParser stage, ConnectionDeadlines deadlines)
+        public Logic(HttpRequestParser stage, TimeoutTable timeouts)
             : base(stage.Shape)
         {
             _stage = stage;
             _limits = stage._limits;
-            _deadlines = deadlines;
+            _timeouts = timeouts;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -99,12 +100,12 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
-        public override void PreStart() => _headDeadline = _deadlines.Add(GetAsyncCallback(OnHeadDeadline));
+        public override void PreStart() => _headDeadline = _timeouts.Add(TimeoutReason.RequestHead, GetAsyncCallback(OnHeadDeadline));
 
         public override void PostStop()
         {
             if (_headDeadline is not null)
-                _deadlines.Remove(_headDeadline);
+                _timeouts.Remove(_headDeadline);
         }
 
         private void OnHeadDeadline()

@@ -1,0 +1,137 @@
+using Resume.Actors.Tests.Support;
+using Resume.Apps;
+using Resume.Apps.Samples;
+using Resume.Transport.Timeouts;
+using Xunit.Abstractions;
+
+namespace Resume.Actors.Tests;
+
+/// <summary>
+/// One test per <see cref="TimeoutReason"/>, through a real server: while the timeout is pending it is
+/// armed on a connection host's table (the one mechanism), and when it passes the client sees its outcome.
+/// </summary>
+public sealed class TimeoutsSpec(ITestOutputHelper output) : ServerSpec(output)
+{
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public void Every_reason_has_a_test_here()
+    {
+        var tested = typeof(TimeoutsSpec).GetMethods().Select(m => m.Name).Where(n => n.StartsWith("Reason_", StringComparison.Ordinal)).ToList();
+        Assert.All(Enum.GetNames<TimeoutReason>(), reason => Assert.Contains(tested, name => name.StartsWith($"Reason_{reason}_", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Reason_RequestHead_a_head_that_stops_arriving_gets_408()
+    {
+        var settings = TestServers.Settings with { Limits = TestServers.Settings.Limits with { HeaderTimeout = Short } };
+        var server = TestServers.Start(Sys, HelloApp.Run, settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n");
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.RequestHead)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(408, (await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)))).Status);
+        Assert.True(await client.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(5))));
+    }
+
+    [Fact]
+    public async Task Reason_KeepAlive_an_idle_connection_is_closed()
+    {
+        var settings = TestServers.Settings with { Connection = TestServers.Settings.Connection with { KeepAliveTimeout = Short } };
+        var server = TestServers.Start(Sys, HelloApp.Run, settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await client.SendAsync(Get("/"));
+        Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.KeepAlive)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.True(await client.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(10))));
+    }
+
+    [Fact]
+    public async Task Reason_Suspend_a_request_stuck_on_a_future_gets_504()
+    {
+        var server = TestServers.Start(Sys, HangApp.Run, options: TestServers.Settings.DefaultAppOptions with { SuspendTimeout = Short });
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await client.SendAsync(Get("/"));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.Suspend)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(504, (await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)))).Status);
+        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.PendingTimeouts(TimeoutReason.Suspend)), Dilated(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Reason_Suspend_a_blocking_app_waiting_on_a_future_gets_504()
+    {
+        var options = TestServers.Settings.DefaultAppOptions with { SuspendTimeout = Short, Blocking = true };
+        var server = TestServers.Start(Sys, HangApp.Run, options: options);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await client.SendAsync(Get("/"));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.Suspend)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(504, (await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)))).Status);
+    }
+
+    [Fact]
+    public async Task Reason_Deadline_a_request_past_its_deadline_gets_504()
+    {
+        var options = TestServers.Settings.DefaultAppOptions with { SuspendTimeout = TimeSpan.Zero, Deadline = Short };
+        var server = TestServers.Start(Sys, HangApp.Run, options: options);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await client.SendAsync(Get("/"));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.Deadline)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(504, (await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)))).Status);
+        Assert.Equal(0, server.Stats.PendingTimeouts(TimeoutReason.Suspend));
+    }
+
+    [Fact]
+    public async Task Reason_Drain_connections_still_busy_at_the_drain_deadline_are_closed()
+    {
+        var settings = TestServers.Settings with { DrainDeadline = Short };
+        var server = TestServers.Start(Sys, HangApp.Run, settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(Get("/"));
+        await AwaitAssertAsync(() => Assert.Single(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(5)));
+
+        var stopping = server.StopAsync(Dilated(TimeSpan.FromSeconds(20)));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.Drain)), Dilated(TimeSpan.FromSeconds(5)));
+
+        await stopping.WaitAsync(Dilated(TimeSpan.FromSeconds(20)));
+        Assert.True(await client.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(5))));
+        Assert.Equal(1, server.Stats.Aborted);
+    }
+
+    [Fact]
+    public async Task Reason_AsyncOperation_an_async_operation_past_its_timeout_fails_with_TimeoutException()
+    {
+        using var release = new ManualResetEventSlim();
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            var work = environ.Async.SubmitAsync(
+                () =>
+                {
+                    release.Wait(TimeSpan.FromSeconds(30));
+                    return 0;
+                },
+                timeout: Short);
+            yield return work;
+            startResponse("200 OK", [new("Content-Type", "text/plain")]);
+            yield return work.Exception?.InnerException?.GetType().Name ?? "no timeout";
+        }
+        var server = TestServers.Start(Sys, App);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await client.SendAsync(Get("/"));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.AsyncOperation)), Dilated(TimeSpan.FromSeconds(5)));
+
+        var response = await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)));
+        release.Set();
+        Assert.Equal("TimeoutException", response.BodyText);
+        Assert.Equal(0, server.Stats.PendingTimeouts(TimeoutReason.AsyncOperation));
+    }
+}

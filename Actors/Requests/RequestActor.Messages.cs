@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Akka.Event;
+using Resume.Actors.Apps;
+using Resume.Actors.Stats;
+using Resume.Apps;
+using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
+
+namespace Resume.Actors.Requests;
+
+/// <summary>The messages a <see cref="RequestActor"/> handles or sends.</summary>
+public sealed partial class RequestActor
+{
+    /// <summary>Starts the request; sent once, right after the actor is created.</summary>
+    /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
+    /// <param name="Timeouts">Where the request's suspend timeout, deadline and async operations' timeouts are kept (its connection host's).</param>
+    public sealed record Start(
+        AppRoute Route,
+        RequestHead Head,
+        long Seq,
+        IActorRef Stage,
+        string RequestId,
+        ConnectionEndpoints Endpoints,
+        RequestSettings Settings,
+        CancellationTokenSource Aborted,
+        ServerStats Stats,
+        Executor Executor,
+        TimeoutTable Timeouts);
+
+    /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
+    public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;
+
+    /// <summary>
+    /// From the timeout table: the current suspension passed its suspend timeout (checked again here,
+    /// since the request may have resumed meanwhile).
+    /// </summary>
+    public sealed class SuspendTimeoutPassed : IDeadLetterSuppression
+    {
+        public static readonly SuspendTimeoutPassed Instance = new();
+
+        private SuspendTimeoutPassed()
+        {
+        }
+    }
+
+    /// <summary>The future of suspension <see cref="Generation"/> completed (see <see cref="ResumeSignal"/>).</summary>
+    internal sealed record Resumed(int Generation) : IDeadLetterSuppression;
+
+    /// <summary>Step again: after yielding the thread to other actors, or after an empty-chunk back-off.</summary>
+    private sealed class Continue : IDeadLetterSuppression
+    {
+        public static readonly Continue Instance = new();
+
+        private Continue()
+        {
+        }
+    }
+
+    /// <summary>The request's deadline passed.</summary>
+    private sealed class DeadlinePassed : IDeadLetterSuppression
+    {
+        public static readonly DeadlinePassed Instance = new();
+
+        private DeadlinePassed()
+        {
+        }
+    }
+}

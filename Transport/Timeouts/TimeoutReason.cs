@@ -1,0 +1,23 @@
+namespace Resume.Transport.Timeouts;
+
+/// <summary>Why something is timed: every timeout of the server is one of these, kept in a <see cref="TimeoutTable"/>.</summary>
+public enum TimeoutReason
+{
+    /// <summary>A started request head did not arrive whole in time (<c>resume.limits.header-timeout</c>): 408, then close.</summary>
+    RequestHead,
+
+    /// <summary>A connection stayed idle between requests too long (<c>resume.connection.keep-alive-timeout</c>): closed.</summary>
+    KeepAlive,
+
+    /// <summary>A request waited on one future too long (<c>suspend-timeout</c>): 504, or the response is cut.</summary>
+    Suspend,
+
+    /// <summary>A whole request took too long (<c>deadline</c>): 504, or the response is cut.</summary>
+    Deadline,
+
+    /// <summary>Shutdown's drain ran out (<c>resume.shutdown.drain-deadline</c>): the connections left are closed.</summary>
+    Drain,
+
+    /// <summary>An <c>environ.Async</c> operation took longer than its timeout: it fails with <see cref="TimeoutException"/>.</summary>
+    AsyncOperation,
+}
