@@ -308,7 +308,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
     public async Task The_next_step_waits_until_the_stage_accepted_the_last_batch()
     {
         var stepped = 0;
-        var big = new byte[RequestSettings.Default.ResponseBatchBytes];
+        var big = new byte[TestServers.Settings.Request.ResponseBatchBytes];
         IEnumerable<Step> App(Environ environ, StartResponse startResponse)
         {
             startResponse("200 OK", PlainText);
@@ -358,11 +358,11 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
 
     private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null)
     {
-        var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), HttpLimits.Default);
-        options ??= AppOptions.Default;
+        var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), TestServers.Settings.Limits);
+        options ??= TestServers.Settings.DefaultAppOptions;
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, RequestSettings.Default, new CancellationTokenSource(), _stats, TestServers.Executor));
+            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor));
         return actor;
     }
 
