@@ -100,6 +100,31 @@ public sealed class SettingsSpec
     }
 
     [Fact]
+    public void Command_line_values_are_set_as_values_never_pasted_into_HOCON()
+    {
+        const string app = "x\" }\nresume.server.port = 1\nresume { a {";
+        const string statusPath = "/s\"t{a}\ntus";
+        var options = CommandLine.Parse(["--app", app, "--status-path", statusPath, "--port", "9100"]);
+
+        var settings = ServerSettings.FromConfig(ResumeConfig.Load(overrides: options.ToConfig()));
+
+        Assert.Equal(app, settings.App);
+        Assert.Equal(statusPath, settings.StatusPath);
+        Assert.Equal(9100, settings.Port);
+        var error = Assert.Throws<SettingsException>(() => ResumeHost.Bind(settings));
+        Assert.Equal("resume.server.app", error.Key);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Fact]
+    public void A_host_from_the_command_line_is_checked_as_the_configured_one_is()
+    {
+        var options = CommandLine.Parse(["--host", "127.0.0.1\" }"]);
+        var error = Assert.Throws<SettingsException>(() => ServerSettings.FromConfig(ResumeConfig.Load(overrides: options.ToConfig())));
+        Assert.Equal("resume.server.host", error.Key);
+    }
+
+    [Fact]
     public void An_unknown_app_is_a_bad_value_of_resume_server_app()
     {
         var error = Assert.Throws<SettingsException>(() => ResumeHost.Bind(Read("resume.server.app = helo")));

@@ -12,13 +12,13 @@ public static class ResumeConfig
     /// <paramref name="overrides"/> over <paramref name="file"/> over the defaults. A file that is
     /// missing, unreadable or not HOCON throws a <see cref="SettingsException"/> naming <c>--config</c>.
     /// </summary>
-    public static Config Load(string? file = null, string? overrides = null)
+    public static Config Load(string? file = null, Config? overrides = null)
     {
         var config = Defaults;
         if (file is not null)
             config = ParseFile(file).WithFallback(config);
-        if (!string.IsNullOrWhiteSpace(overrides))
-            config = ConfigurationFactory.ParseString(overrides).WithFallback(config);
+        if (overrides is { IsEmpty: false })
+            config = overrides.WithFallback(config);
         return config;
     }
 

@@ -21,7 +21,7 @@ public static class ResumeHost
     /// </summary>
     public static IHost Build(CommandLine options)
     {
-        var config = ResumeConfig.Load(options.ConfigFile, options.ToHocon());
+        var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig());
         var settings = ServerSettings.FromConfig(config);
         var apps = Bind(settings);
 
