@@ -124,7 +124,7 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
         onDone?.Invoke();
     }
 
-    public void OnBodyFailed(int status, string reason) => FailWith(new RequestBodyRejectedException(status, reason));
+    public void OnBodyFailed(RequestRejectedException rejection) => FailWith(new RequestBodyRejectedException(rejection.Status, rejection.Message));
 
     /// <summary>The request is over: a read still waiting, or any later, fails rather than waiting forever.</summary>
     public void Abort()

@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -12,8 +11,8 @@ namespace Resume.Transport.Connection;
 /// reads; response pieces from requests leave in request order, and each is acknowledged only once
 /// downstream took it, which is the backpressure that pauses an app for a slow client. It pulls the
 /// next head while fewer than <see cref="ConnectionSettings.MaxPipelined"/> requests are in flight,
-/// which also notices a client that goes away. Input that does not parse is answered here (400,
-/// 413, 431, ...) after the responses before it, and the connection closes.
+/// which also notices a client that goes away. Input that does not parse is answered here
+/// (<see cref="ErrorResponse"/>) after the responses before it, and the connection closes.
 /// </summary>
 public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<FlowShape<RequestPart, ResponseOut>>
 {
@@ -45,7 +44,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private long _bodySeq = -1;
         private IBodyReceiver? _bodyReader;
         private bool _bodyWanted;
-        private (int Status, string Reason)? _bodyFailure;
+        private RequestRejectedException? _bodyFailure;
         private long _expectContinueSeq = -1;
         private bool _continueOwed;
         private bool _frontStarted;
@@ -129,10 +128,10 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             if (_bodySeq >= 0 && !_draining)
             {
                 // The body of a running request broke: it answers, then the connection closes.
-                _bodyFailure = (bad.Status, bad.Message);
+                _bodyFailure = bad;
                 _closeAfterSeq = _bodySeq;
                 if (_bodyWanted)
-                    _bodyReader!.OnBodyFailed(bad.Status, bad.Message);
+                    _bodyReader!.OnBodyFailed(bad);
                 return;
             }
             if (_draining)
@@ -222,7 +221,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                     _bodyReader = read.Receiver;
                     if (_bodyFailure is { } failure)
                     {
-                        read.Receiver.OnBodyFailed(failure.Status, failure.Reason);
+                        read.Receiver.OnBodyFailed(failure);
                         break;
                     }
                     if (read.Seq == _expectContinueSeq)
@@ -355,16 +354,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private void Reject(RequestRejectedException bad)
         {
             var seq = _nextSeq++;
-            var body = Encoding.UTF8.GetBytes($"{bad.Status} {ResponseHead.ReasonPhrase(bad.Status)}: {bad.Message}\n");
-            var part = new ResponseOut
-            {
-                Seq = seq,
-                Context = ResponseContext.Unparsed,
-                Head = ResponseHead.Plain(bad.Status, body.Length),
-                Chunks = [body],
-                IsFinal = true,
-            };
-            Hold(part, ActorRefs.Nobody);
+            Hold(ErrorResponse.For(bad).ToResponseOut(seq, ResponseContext.Unparsed), ActorRefs.Nobody);
             _closeAfterSeq = seq;
             _endReason = $"rejected: {bad.Status} {bad.Message}";
             _connection.Tell(new RequestRejected(bad.Status, bad.Message), Self);
