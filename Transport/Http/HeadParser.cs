@@ -1,4 +1,5 @@
 using System.Text;
+using Resume.Http;
 
 namespace Resume.Transport.Http;
 
@@ -49,7 +50,7 @@ public static class HeadParser
     /// <summary>Parses one header or trailer field line: <c>name ":" OWS value OWS</c>.</summary>
     public static (string Name, string Value) ParseField(ReadOnlySpan<byte> line)
     {
-        if (line.Length > 0 && HttpChars.IsWhitespace(line[0]))
+        if (line.Length > 0 && HttpSyntax.IsWhitespace(line[0]))
             throw new RequestRejectedException(RequestRejectionReason.ObsoleteLineFolding);
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)
@@ -57,17 +58,17 @@ public static class HeadParser
         var name = line[..colon];
         foreach (var b in name)
         {
-            if (!HttpChars.IsToken(b))
+            if (!HttpSyntax.IsToken(b))
                 throw new RequestRejectedException(RequestRejectionReason.InvalidHeaderName);
         }
         var value = line[(colon + 1)..];
-        while (value.Length > 0 && HttpChars.IsWhitespace(value[0]))
+        while (value.Length > 0 && HttpSyntax.IsWhitespace(value[0]))
             value = value[1..];
-        while (value.Length > 0 && HttpChars.IsWhitespace(value[^1]))
+        while (value.Length > 0 && HttpSyntax.IsWhitespace(value[^1]))
             value = value[..^1];
         foreach (var b in value)
         {
-            if (!HttpChars.IsFieldValue(b))
+            if (!HttpSyntax.IsFieldValue(b))
                 throw new RequestRejectedException(RequestRejectionReason.InvalidHeaderValue);
         }
         return (Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
@@ -82,7 +83,7 @@ public static class HeadParser
         foreach (var b in method)
         {
             // Methods are case-sensitive tokens; lower case and '#' are refused as gunicorn does.
-            if (!HttpChars.IsToken(b) || b is >= (byte)'a' and <= (byte)'z' || b == '#')
+            if (!HttpSyntax.IsToken(b) || b is >= (byte)'a' and <= (byte)'z' || b == '#')
                 throw new RequestRejectedException(RequestRejectionReason.InvalidMethod);
         }
         var rest = line[(firstSpace + 1)..];
@@ -92,7 +93,7 @@ public static class HeadParser
         var target = rest[..secondSpace];
         foreach (var b in target)
         {
-            if (!HttpChars.IsTarget(b))
+            if (!HttpSyntax.IsTarget(b))
                 throw new RequestRejectedException(RequestRejectionReason.InvalidTargetCharacter);
         }
         var version = rest[(secondSpace + 1)..];
@@ -120,7 +121,7 @@ public static class HeadParser
         }
         if (method == "CONNECT")
         {
-            if (!HttpChars.IsAuthority(target) || target.Length == 0)
+            if (!HttpSyntax.IsAuthority(target) || target.Length == 0)
                 throw new RequestRejectedException(RequestRejectionReason.InvalidConnectTarget);
             return;
         }
@@ -143,7 +144,7 @@ public static class HeadParser
         var at = authority.LastIndexOf('@');
         if (at >= 0)
             authority = authority[(at + 1)..];
-        return authority.Length > 0 && HttpChars.IsAuthority(authority) ? authority : null;
+        return authority.Length > 0 && HttpSyntax.IsAuthority(authority) ? authority : null;
     }
 
     private static RequestHead Assemble(
@@ -153,7 +154,7 @@ public static class HeadParser
             throw new RequestRejectedException(RequestRejectionReason.DuplicateHost);
         if (minor == 1 && fields.HostCount == 0)
             throw new RequestRejectedException(RequestRejectionReason.MissingHost);
-        if (fields.Host is not null && !HttpChars.IsAuthority(fields.Host))
+        if (fields.Host is not null && !HttpSyntax.IsAuthority(fields.Host))
             throw new RequestRejectedException(RequestRejectionReason.InvalidHost);
         if (fields.ContentTypeCount > 1)
             throw new RequestRejectedException(RequestRejectionReason.DuplicateContentType);
@@ -254,7 +255,7 @@ public static class HeadParser
                 TransferCodings ??= [];
                 foreach (var coding in value.Split(',', StringSplitOptions.TrimEntries))
                 {
-                    if (coding.Length == 0 || coding.Any(c => c > 127 || !HttpChars.IsToken((byte)c)))
+                    if (coding.Length == 0 || coding.Any(c => c > 127 || !HttpSyntax.IsToken((byte)c)))
                         throw new RequestRejectedException(RequestRejectionReason.MalformedTransferCoding);
                     TransferCodings.Add(coding.ToLowerInvariant());
                 }

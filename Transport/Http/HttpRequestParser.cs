@@ -1,5 +1,6 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Resume.Http;
 using Resume.Transport.Connection;
 
 namespace Resume.Transport.Http;
@@ -303,7 +304,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                 throw new RequestRejectedException(RequestRejectionReason.MalformedChunkSize);
             for (; i < line.Length; i++)
             {
-                if (!HttpChars.IsFieldValue(line[i]))
+                if (!HttpSyntax.IsFieldValue(line[i]))
                     throw new RequestRejectedException(RequestRejectionReason.InvalidChunkExtension);
             }
             return size;
