@@ -1,4 +1,5 @@
 using Resume.Transport.Connection;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Actors.Tests;
 

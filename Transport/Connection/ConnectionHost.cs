@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
 
@@ -23,17 +24,15 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
     public override FlowShape<RequestPart, ResponseOut> Shape => new(In, Out);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes));
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes), DeadlinesAttribute.From(inheritedAttributes));
 
     private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
     {
-        private const long NotIdle = -1;
-
         private readonly ConnectionStage _stage;
         private readonly IActorRef _connection;
         private readonly ConnectionDeadlines _deadlines;
         private readonly ConnectionSettings _settings;
-        private ConnectionDeadlines.Deadline? _idleDeadline;
+        private PhaseTimeout? _keepAlive;
         // The front request's next part, and parts of later (pipelined) requests waiting their turn:
         // a request has at most one part here at a time. The dictionary is made only if pipelining needs it.
         private (ResponseOut Part, IActorRef Sender)? _frontPart;
@@ -55,16 +54,12 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private bool _clientGone;
         private string _endReason = "closed";
 
-        // When the connection became idle (Environment.TickCount64), or NotIdle. The idle deadline is
-        // not moved per request: when it passes it checks this and, if need be, waits the rest.
-        private long _idleSince = NotIdle;
-
-        public Logic(ConnectionStage stage, ConnectionAttribute attribute)
+        public Logic(ConnectionStage stage, IActorRef connection, ConnectionDeadlines deadlines)
             : base(stage.Shape)
         {
             _stage = stage;
-            _connection = attribute.Connection;
-            _deadlines = attribute.Deadlines;
+            _connection = connection;
+            _deadlines = deadlines;
             _settings = stage.Settings;
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
@@ -77,7 +72,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         public override void PreStart()
         {
             _self = GetStageActor(OnMessage);
-            _idleDeadline = _deadlines.Add(GetAsyncCallback(OnIdleDeadline));
+            _keepAlive = new PhaseTimeout(_deadlines, _settings.KeepAliveTimeout, GetAsyncCallback(OnKeepAliveDeadline));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);
@@ -85,8 +80,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         public override void PostStop()
         {
-            if (_idleDeadline is not null)
-                _deadlines.Remove(_idleDeadline);
+            _keepAlive?.Remove();
             _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
         }
 
@@ -152,9 +146,9 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             CompleteStage();
         }
 
-        private void OnIdleDeadline()
+        private void OnKeepAliveDeadline()
         {
-            if (_idleSince == NotIdle || !_idleDeadline!.HasPassed(_idleSince, _settings.KeepAliveTimeout))
+            if (!_keepAlive!.HasExpired())
                 return;
             _endReason = "keep-alive timeout";
             CompleteStage();
@@ -162,7 +156,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private void OnHead(RequestHead head)
         {
-            _idleSince = NotIdle;
+            _keepAlive!.Stop();
             var seq = _nextSeq++;
             _connection.Tell(new RequestArrived(head, seq), Self);
             if (head.HasBody)
@@ -330,10 +324,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private void OnIdle()
         {
-            if (_readingStopped)
-                return;
-            _idleSince = Environment.TickCount64;
-            _idleDeadline!.StartIfUnset(_idleSince, _settings.KeepAliveTimeout);
+            if (!_readingStopped)
+                _keepAlive!.Start(Environment.TickCount64);
         }
 
         private void PullIfWanted()

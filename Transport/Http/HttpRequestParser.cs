@@ -1,7 +1,7 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Http;
-using Resume.Transport.Connection;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Http;
 
@@ -35,7 +35,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
     public override FlowShape<ReadOnlyMemory<byte>, RequestPart> Shape { get; }
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Deadlines);
+        new Logic(this, DeadlinesAttribute.From(inheritedAttributes));
 
     private enum State
     {
@@ -52,7 +52,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private readonly HttpRequestParser _stage;
         private readonly HttpLimits _limits;
         private readonly ConnectionDeadlines _deadlines;
-        private ConnectionDeadlines.Deadline? _headDeadline;
+        // Runs from a head's first byte to its last: a slow client cannot hold the connection with a head that never ends.
+        private PhaseTimeout? _headTimeout;
         private ReadOnlyMemory<byte> _input;
         // Heads split across reads are put together here; most arrive whole and never need it.
         private byte[] _accumulated = [];
@@ -63,10 +64,6 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private int _crlfSeen;
         private int _trailerCount;
         private bool _upstreamFinished;
-
-        // When the head being read began (Environment.TickCount64), or -1 between heads. The deadline
-        // is not cleared per request: when it passes it checks this and, if need be, waits the rest.
-        private long _headStartedAt = -1;
 
         public Logic(HttpRequestParser stage, ConnectionDeadlines deadlines)
             : base(stage.Shape)
@@ -100,17 +97,13 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
-        public override void PreStart() => _headDeadline = _deadlines.Add(GetAsyncCallback(OnHeadDeadline));
+        public override void PreStart() => _headTimeout = new PhaseTimeout(_deadlines, _limits.HeaderTimeout, GetAsyncCallback(OnHeadDeadline));
 
-        public override void PostStop()
-        {
-            if (_headDeadline is not null)
-                _deadlines.Remove(_headDeadline);
-        }
+        public override void PostStop() => _headTimeout?.Remove();
 
         private void OnHeadDeadline()
         {
-            if (_headStartedAt >= 0 && _headDeadline!.HasPassed(_headStartedAt, _limits.HeaderTimeout))
+            if (_headTimeout!.HasExpired())
                 FailStage(new RequestRejectedException(RequestRejectionReason.HeadTimeout, _limits.HeaderTimeout.TotalSeconds));
         }
 
@@ -180,9 +173,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     _input = _input[2..];
                 if (_input.IsEmpty)
                     return null;
-                if (_headStartedAt < 0)
-                    _headStartedAt = Environment.TickCount64;
-                _headDeadline!.StartIfUnset(_headStartedAt, _limits.HeaderTimeout);
+                if (!_headTimeout!.IsRunning)
+                    _headTimeout.Start(Environment.TickCount64);
                 var end = FindHeadEnd(_input.Span, 0);
                 if (end >= 0)
                 {
@@ -214,7 +206,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         private RequestHead StartRequest(RequestHead head)
         {
-            _headStartedAt = -1;
+            _headTimeout!.Stop();
             _bodyTotal = 0;
             _state = head.Framing switch
             {

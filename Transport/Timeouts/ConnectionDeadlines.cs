@@ -1,12 +1,12 @@
-namespace Resume.Transport.Connection;
+namespace Resume.Transport.Timeouts;
 
 /// <summary>
-/// The timeouts of the connections in one <see cref="ConnectionHost"/> (keep-alive idle, request
-/// head), checked on the host's one periodic tick instead of a scheduler timer per connection and
-/// stage: a timer kept armed per connection cost a registration and a cancellation source each, and
-/// one schedule and cancel per connection. A stage sets its <see cref="Deadline"/> and is called back
-/// (through its async callback) on the first tick past it. All of it runs in the host's interpreter,
-/// on one thread at a time, so nothing here locks.
+/// The timeouts of the connections in one connection host (keep-alive idle, request head), checked
+/// on the host's one periodic tick instead of a scheduler timer per connection and stage: a timer
+/// kept armed per connection cost a registration and a cancellation source each, and one schedule
+/// and cancel per connection. A stage sets its <see cref="Deadline"/> (most through a
+/// <see cref="PhaseTimeout"/>) and is called back (through its async callback) on the first tick
+/// past it. All of it runs in the host's interpreter, on one thread at a time, so nothing here locks.
 /// </summary>
 public sealed class ConnectionDeadlines(TimeSpan tick)
 {
