@@ -12,14 +12,15 @@ internal static class StageProbes
 {
     /// <summary>
     /// Materializes <paramref name="stage"/> between probes, with a deadline table (the parser and the
-    /// connection stage need one) and an input buffer of one, so the stage's own demand reaches the publisher.
+    /// connection stage need one), <paramref name="more"/> attributes, and an input buffer of one, so
+    /// the stage's own demand reaches the publisher.
     /// </summary>
     public static (TestPublisher.Probe<TIn> In, TestSubscriber.Probe<TOut> Out) Run<TIn, TOut>(
-        TestKitBase testKit, IGraph<FlowShape<TIn, TOut>, Akka.NotUsed> stage, ConnectionDeadlines? deadlines = null) =>
+        TestKitBase testKit, IGraph<FlowShape<TIn, TOut>, Akka.NotUsed> stage, params Attributes.IAttribute[] more) =>
         testKit.SourceProbe<TIn>()
             .Via(stage)
             .ToMaterialized(testKit.SinkProbe<TOut>(), Keep.Both)
-            .WithAttributes(new Attributes(new DeadlinesAttribute(deadlines ?? new ConnectionDeadlines(TimeSpan.FromSeconds(1))))
+            .WithAttributes(new Attributes([new DeadlinesAttribute(new ConnectionDeadlines(TimeSpan.FromSeconds(1))), .. more])
                 .And(Attributes.CreateInputBuffer(1, 1)))
             .Run(testKit.Sys.Materializer());
 
