@@ -224,6 +224,6 @@ public sealed class FaultsSpec(ITestOutputHelper output) : ServerSpec(output)
             throw new InvalidOperationException("injected into a connection's stage");
         }
 
-        public void OnBodyFailed(int status, string reason) => OnBody(RequestBody.End);
+        public void OnBodyFailed(RequestRejectedException rejection) => OnBody(RequestBody.End);
     }
 }

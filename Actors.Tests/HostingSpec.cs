@@ -57,7 +57,7 @@ public sealed partial class HostingSpec(ITestOutputHelper output) : ServerSpec(o
         {
             File.WriteAllText(file, "resume.server.port = 9000\nresume.limits.max-header-count = 20\n");
             var options = CommandLine.Parse(["--config", file, "--port", "9100", "--app", "hello"]);
-            var settings = ServerSettings.FromConfig(ResumeConfig.Load(options.ConfigFile, options.ToHocon()));
+            var settings = ServerSettings.FromConfig(ResumeConfig.Load(options.ConfigFile, options.ToConfig()));
             Assert.Equal(9100, settings.Port);
             Assert.Equal(20, settings.Limits.MaxHeaderCount);
             Assert.Equal("hello", settings.App);

@@ -1,4 +1,3 @@
-using Resume.Actors.Apps;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -84,7 +83,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
                 disposed.TrySetResult();
             }
         }
-        var server = TestServers.Start(Sys, Stuck, options: AppOptions.Default with { SuspendTimeout = TimeSpan.FromMilliseconds(300) });
+        var server = TestServers.Start(Sys, Stuck, options: TestServers.Settings.DefaultAppOptions with { SuspendTimeout = TimeSpan.FromMilliseconds(300) });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await using var bystander = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/stuck"));
@@ -110,7 +109,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
                 yield return "x";
             }
         }
-        var server = TestServers.Start(Sys, ManyShortWaits, options: AppOptions.Default with { SuspendTimeout = TimeSpan.FromMilliseconds(400) });
+        var server = TestServers.Start(Sys, ManyShortWaits, options: TestServers.Settings.DefaultAppOptions with { SuspendTimeout = TimeSpan.FromMilliseconds(400) });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/"));
 
@@ -123,7 +122,7 @@ public sealed class LifecycleSpec(ITestOutputHelper output) : ServerSpec(output)
     [Fact]
     public async Task A_request_past_its_deadline_after_headers_is_cut_short()
     {
-        var server = TestServers.Start(Sys, StreamApp.Run, options: AppOptions.Default with { Deadline = TimeSpan.FromMilliseconds(500) });
+        var server = TestServers.Start(Sys, StreamApp.Run, options: TestServers.Settings.DefaultAppOptions with { Deadline = TimeSpan.FromMilliseconds(500) });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/?chunks=100&size=10&delay_ms=50"));
 

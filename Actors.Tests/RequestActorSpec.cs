@@ -364,8 +364,8 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
 
     private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null)
     {
-        var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), HttpLimits.Default);
-        options ??= AppOptions.Default;
+        var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), TestServers.Settings.Limits);
+        options ??= TestServers.Settings.DefaultAppOptions;
         _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Resume.Actors.Apps;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -147,7 +146,7 @@ public sealed class RequestBodySpec(ITestOutputHelper output) : ServerSpec(outpu
             startResponse("200 OK", [new("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
             yield return body.ToArray();
         }
-        var server = TestServers.Start(Sys, SyncReader, options: AppOptions.Default with { Prebuffer = true, PrebufferLimit = 1000 });
+        var server = TestServers.Start(Sys, SyncReader, options: TestServers.Settings.DefaultAppOptions with { Prebuffer = true, PrebufferLimit = 1000 });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
         Assert.Equal("hello world", (await client.ReadResponseAsync()).BodyText);

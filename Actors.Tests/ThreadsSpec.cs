@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Resume.Actors.Apps;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -21,7 +20,7 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : ServerSpec(output)
             stepThread = Thread.CurrentThread.Name;
             return HelloApp.Run(environ, startResponse);
         }
-        var server = TestServers.Start(Sys, Where, options: AppOptions.Default with { Blocking = true });
+        var server = TestServers.Start(Sys, Where, options: TestServers.Settings.DefaultAppOptions with { Blocking = true });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/"));
         Assert.Equal(200, (await client.ReadResponseAsync()).Status);
@@ -41,7 +40,7 @@ public sealed class ThreadsSpec(ITestOutputHelper output) : ServerSpec(output)
             foreach (var step in HelloApp.Run(environ, startResponse))
                 yield return step;
         }
-        var server = TestServers.Start(Sys, Suspending, options: AppOptions.Default with { Blocking = true });
+        var server = TestServers.Start(Sys, Suspending, options: TestServers.Settings.DefaultAppOptions with { Blocking = true });
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync(Get("/"));
 

@@ -18,8 +18,20 @@ public static class Program
             return 2;
         }
 
-        using var host = ResumeHost.Build(options);
-        await host.RunAsync();
+        IHost host;
+        try
+        {
+            host = ResumeHost.Build(options);
+        }
+        catch (SettingsException e)
+        {
+            // One line naming the key, for the operator; a stack trace would only hide it.
+            await Console.Error.WriteLineAsync($"Configuration error: {e.Message}");
+            return 2;
+        }
+
+        using (host)
+            await host.RunAsync();
         return 0;
     }
 }

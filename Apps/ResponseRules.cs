@@ -1,4 +1,5 @@
 using System.Globalization;
+using Resume.Http;
 
 namespace Resume.Apps;
 
@@ -20,7 +21,7 @@ public static class ResponseRules
         ArgumentNullException.ThrowIfNull(headers);
         if (status.Length < 4 || status[3] != ' ' || !int.TryParse(status.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code < 100)
             throw new ArgumentException($"The status '{status}' is not a three-digit code, a space and a reason, like \"200 OK\".", nameof(status));
-        if (!IsFieldValue(status))
+        if (!HttpSyntax.IsFieldValue(status))
             throw new ArgumentException("The status holds CR, LF or another control character.", nameof(status));
         long? contentLength = null;
         var close = false;
@@ -28,9 +29,9 @@ public static class ResponseRules
         for (var i = 0; i < headers.Count; i++)
         {
             var (name, value) = headers[i];
-            if (!IsToken(name))
+            if (!HttpSyntax.IsToken(name))
                 throw new ArgumentException($"The header name '{name}' is not a valid token.", nameof(headers));
-            if (value is null || !IsFieldValue(value))
+            if (value is null || !HttpSyntax.IsFieldValue(value))
                 throw new ArgumentException($"The value of header '{name}' holds CR, LF or another control character.", nameof(headers));
             if (IsServerOwned(name))
                 throw new ArgumentException($"The header '{name}' is hop-by-hop: the server sets it.", nameof(headers));
@@ -44,30 +45,6 @@ public static class ResponseRules
                 close |= value.Contains("close", StringComparison.OrdinalIgnoreCase);
         }
         return (code, contentLength, close);
-    }
-
-    /// <summary>tchar of RFC 9110: letters, digits and <c>!#$%&amp;'*+-.^_`|~</c>.</summary>
-    private static bool IsToken(string? name)
-    {
-        if (string.IsNullOrEmpty(name))
-            return false;
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~'))
-                return false;
-        }
-        return true;
-    }
-
-    /// <summary>Latin-1 text with no control character but HTAB (obs-text allowed, as RFC 9110).</summary>
-    private static bool IsFieldValue(string text)
-    {
-        foreach (var c in text)
-        {
-            if (c > 255 || (c < 0x20 && c != '\t') || c == 0x7F)
-                return false;
-        }
-        return true;
     }
 
     private static bool IsServerOwned(string name)

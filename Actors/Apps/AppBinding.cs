@@ -25,9 +25,9 @@ public sealed class AppBinding
     public AppRoute Resolve(RequestHead head) => _resolve(head);
 
     /// <summary>One app on every path.</summary>
-    public static AppBinding Single(string name, App app, AppOptions? options = null)
+    public static AppBinding Single(string name, App app, AppOptions options)
     {
-        var route = new AppRoute(name, app, options ?? AppOptions.Default);
+        var route = new AppRoute(name, app, options);
         return new AppBinding(_ => route, [route]);
     }
 
@@ -41,12 +41,12 @@ public sealed class AppBinding
             [fallback, .. routes.Values]);
     }
 
-    /// <summary>Answers <paramref name="path"/> with <paramref name="status"/> and everything else as before.</summary>
-    public AppBinding WithStatusEndpoint(string? path, App status)
+    /// <summary>Answers <paramref name="path"/> with <paramref name="status"/>, run with <paramref name="options"/>, and everything else as before.</summary>
+    public AppBinding WithStatusEndpoint(string? path, App status, AppOptions options)
     {
         if (string.IsNullOrEmpty(path))
             return this;
-        var route = new AppRoute("status", status, AppOptions.Default);
+        var route = new AppRoute("status", status, options);
         return new AppBinding(head => RequestTarget.PercentDecode(head.Path) == path ? route : _resolve(head), [route, .. Routes]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
 
 namespace Resume.Actors.Hosting;
 
@@ -55,18 +56,37 @@ public sealed record CommandLine(string? App, string? Host, int? Port, string? C
         return new CommandLine(app, host, port, config, statusPath);
     }
 
-    /// <summary>The options as HOCON overrides of <c>resume.server</c>.</summary>
-    public string ToHocon()
+    /// <summary>
+    /// The options as overrides of <c>resume.server</c>, set through the configuration API: a value is
+    /// never pasted into HOCON text, so quotes, braces or newlines in it stay part of the value (and
+    /// are then checked as any configured value is).
+    /// </summary>
+    public Config ToConfig()
     {
-        var hocon = new StringBuilder();
-        if (App is not null)
-            hocon.AppendLine(CultureInfo.InvariantCulture, $"resume.server.app = \"{App}\"");
-        if (Host is not null)
-            hocon.AppendLine(CultureInfo.InvariantCulture, $"resume.server.host = \"{Host}\"");
-        if (StatusPath is not null)
-            hocon.AppendLine(CultureInfo.InvariantCulture, $"resume.server.status-path = \"{StatusPath}\"");
-        if (Port is not null)
-            hocon.AppendLine(CultureInfo.InvariantCulture, $"resume.server.port = {Port}");
-        return hocon.ToString();
+        var server = new HoconObject();
+        Set(server, "app", App);
+        Set(server, "host", Host);
+        Set(server, "status-path", StatusPath);
+        Set(server, "port", Port?.ToString(CultureInfo.InvariantCulture));
+        if (server.Items.Count == 0)
+            return Config.Empty;
+        var resume = new HoconObject();
+        resume.Items["server"] = Value(server);
+        var root = new HoconObject();
+        root.Items["resume"] = Value(resume);
+        return new Config(new HoconRoot(Value(root)));
+    }
+
+    private static void Set(HoconObject section, string key, string? value)
+    {
+        if (value is not null)
+            section.Items[key] = Value(new HoconLiteral { Value = value });
+    }
+
+    private static HoconValue Value(IHoconElement element)
+    {
+        var value = new HoconValue();
+        value.AppendValue(element);
+        return value;
     }
 }

@@ -5,21 +5,44 @@ namespace Resume.Actors.Hosting;
 /// <summary>The HOCON the server runs on: command-line overrides, over a --config file, over the embedded defaults.</summary>
 public static class ResumeConfig
 {
-    /// <summary>HOCON/resume.conf, embedded in the executable.</summary>
+    /// <summary>HOCON/resume.conf, embedded in the executable: the one place every default is written.</summary>
     public static Config Defaults { get; } = LoadDefaults();
 
-    public static Config Load(string? file = null, string? overrides = null)
+    /// <summary>
+    /// <paramref name="overrides"/> over <paramref name="file"/> over the defaults. A file that is
+    /// missing, unreadable or not HOCON throws a <see cref="SettingsException"/> naming <c>--config</c>.
+    /// </summary>
+    public static Config Load(string? file = null, Config? overrides = null)
     {
         var config = Defaults;
         if (file is not null)
-        {
-            if (!File.Exists(file))
-                throw new FileNotFoundException($"The configuration file '{file}' does not exist.", file);
-            config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(config);
-        }
-        if (!string.IsNullOrWhiteSpace(overrides))
-            config = ConfigurationFactory.ParseString(overrides).WithFallback(config);
+            config = ParseFile(file).WithFallback(config);
+        if (overrides is { IsEmpty: false })
+            config = overrides.WithFallback(config);
         return config;
+    }
+
+    private static Config ParseFile(string file)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SettingsException("--config", File.Exists(file) ? $"cannot read '{file}': {e.Message}" : $"the file '{file}' does not exist");
+        }
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Akka's parser throws plain Exception, FormatException or ConfigurationException.
+            var reason = string.Join(' ', e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            throw new SettingsException("--config", $"'{file}' is not valid HOCON: {reason}");
+        }
     }
 
     private static Config LoadDefaults()

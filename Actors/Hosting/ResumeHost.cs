@@ -15,9 +15,13 @@ namespace Resume.Actors.Hosting;
 /// </summary>
 public static class ResumeHost
 {
+    /// <summary>
+    /// The host for <paramref name="options"/>, its configuration read and checked first: a bad value,
+    /// an unknown key or app throws a <see cref="SettingsException"/> before anything starts.
+    /// </summary>
     public static IHost Build(CommandLine options)
     {
-        var config = ResumeConfig.Load(options.ConfigFile, options.ToHocon());
+        var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig());
         var settings = ServerSettings.FromConfig(config);
         var apps = Bind(settings);
 
@@ -40,9 +44,17 @@ public static class ResumeHost
         return builder.Build();
     }
 
-    /// <summary>The configured app: a sample by name, or the demo with each mount run by its own options.</summary>
-    public static AppBinding Bind(ServerSettings settings) =>
-        settings.App is "" or AppCatalog.DemoName
-            ? AppBinding.Routed(AppCatalog.DemoName, AppCatalog.Demo(), settings.OptionsFor)
-            : AppBinding.Single(settings.App, AppCatalog.Resolve(settings.App), settings.OptionsFor(settings.App));
+    /// <summary>
+    /// The configured app: a sample by name, or the demo with each mount run by its own options. An
+    /// unknown name is a bad value of <c>resume.server.app</c>.
+    /// </summary>
+    public static AppBinding Bind(ServerSettings settings)
+    {
+        if (settings.App is "" or AppCatalog.DemoName)
+            return AppBinding.Routed(AppCatalog.DemoName, AppCatalog.Demo(), settings.OptionsFor);
+        return AppCatalog.Samples.TryGetValue(settings.App, out var app)
+            ? AppBinding.Single(settings.App, app, settings.OptionsFor(settings.App))
+            : throw new SettingsException("resume.server.app",
+                $"\"{settings.App}\" is not an app; known: {AppCatalog.DemoName}, {string.Join(", ", AppCatalog.Samples.Keys)}");
+    }
 }

@@ -50,7 +50,7 @@ public sealed class ResumeServer
         }
         var stats = new ServerStats();
         var executor = new DedicatedExecutor(settings.ExecutorThreads);
-        var served = apps.WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats));
+        var served = apps.WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats), settings.OptionsFor("status"));
         var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, listener)), name);
         return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats);
     }

@@ -6,108 +6,151 @@ using Resume.Transport.Http;
 
 namespace Resume.Actors.Hosting;
 
-/// <summary>Everything under <c>resume</c> in HOCON, read once at start.</summary>
+/// <summary>
+/// Everything under <c>resume</c> in HOCON, read and checked once at start (<see cref="FromConfig"/>).
+/// Defaults live only in <c>HOCON/resume.conf</c>: tests take theirs from
+/// <c>ServerSettings.FromConfig(ResumeConfig.Defaults)</c>.
+/// </summary>
 public sealed record ServerSettings
 {
-    public string Host { get; init; } = "0.0.0.0";
+    /// <summary>The IP address to listen on.</summary>
+    public required string Host { get; init; }
 
-    public int Port { get; init; } = 8080;
+    public required int Port { get; init; }
 
-    public int Backlog { get; init; } = 1024;
+    public required int Backlog { get; init; }
 
-    public int MaxConnections { get; init; } = 100_000;
+    public required int MaxConnections { get; init; }
 
     /// <summary>Stream interpreters the connections run in; 0 for one per core.</summary>
-    public int ConnectionHosts { get; init; }
+    public required int ConnectionHosts { get; init; }
 
-    public string ServerHeader { get; init; } = "Resume";
+    public required string ServerHeader { get; init; }
 
-    public string App { get; init; } = "demo";
+    /// <summary>The app to serve: a sample's name, or "demo" (or "") for all of them.</summary>
+    public required string App { get; init; }
 
-    public HttpLimits Limits { get; init; } = HttpLimits.Default;
+    public required HttpLimits Limits { get; init; }
 
-    public ConnectionSettings Connection { get; init; } = ConnectionSettings.Default;
+    public required ConnectionSettings Connection { get; init; }
 
-    public int ReadBufferSize { get; init; } = 16 * 1024;
+    public required int ReadBufferSize { get; init; }
 
-    public long WriteHighWaterMark { get; init; } = 64 * 1024;
+    public required long WriteHighWaterMark { get; init; }
 
-    public TimeSpan LingerTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public required TimeSpan LingerTimeout { get; init; }
 
-    public RequestSettings Request { get; init; } = RequestSettings.Default;
+    public required RequestSettings Request { get; init; }
 
-    public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromSeconds(10);
+    public required TimeSpan DrainDeadline { get; init; }
 
     /// <summary>Where the status endpoint answers; null when it is off.</summary>
-    public string? StatusPath { get; init; }
+    public required string? StatusPath { get; init; }
 
     /// <summary>Threads of <c>environ.Executor</c>.</summary>
-    public int ExecutorThreads { get; init; } = 16;
+    public required int ExecutorThreads { get; init; }
 
-    /// <summary>How apps run unless <c>resume.apps.NAME</c> says otherwise.</summary>
-    public AppOptions DefaultAppOptions { get; init; } = AppOptions.Default;
+    /// <summary>How apps run (<c>resume.request</c>) unless <c>resume.apps.NAME</c> says otherwise.</summary>
+    public required AppOptions DefaultAppOptions { get; init; }
 
-    /// <summary>The <c>resume.apps</c> section: per-app overrides by name.</summary>
-    public Config Apps { get; init; } = Config.Empty;
+    /// <summary>The <c>resume.apps</c> section: by app name, its section over <c>resume.request</c>.</summary>
+    public required IReadOnlyDictionary<string, AppOptions> AppOverrides { get; init; }
 
     /// <summary>How the app named <paramref name="name"/> runs.</summary>
     public AppOptions OptionsFor(string name) =>
-        Apps.HasPath(name) ? AppOptions.FromConfig(Apps.GetConfig(name), DefaultAppOptions) : DefaultAppOptions;
+        AppOverrides.TryGetValue(name, out var options) ? options : DefaultAppOptions;
 
-    /// <summary>Reads the <c>resume</c> section of <paramref name="config"/> (which must hold the defaults).</summary>
+    /// <summary>
+    /// Reads and checks the <c>resume</c> section of <paramref name="config"/> (which must hold the
+    /// embedded defaults, as <see cref="ResumeConfig.Load"/> gives it): throws a
+    /// <see cref="SettingsException"/> for the first value of the wrong type or range, or the first
+    /// key under <c>resume</c> that is not known.
+    /// </summary>
     public static ServerSettings FromConfig(Config config)
     {
-        var resume = config.GetConfig("resume");
-        var server = resume.GetConfig("server");
-        var limits = resume.GetConfig("limits");
-        var connection = resume.GetConfig("connection");
-        var request = resume.GetConfig("request");
-        var backoff = request.GetConfig("empty-chunk-backoff");
-        return new ServerSettings
+        var resume = SettingsReader.Of(config, "resume");
+        var server = resume.Section("server");
+        var limits = resume.Section("limits");
+        var connection = resume.Section("connection");
+        var request = resume.Section("request");
+        var backoff = request.Section("empty-chunk-backoff");
+        var backoffInitial = backoff.PositiveDuration("initial");
+        var defaultOptions = ReadAppOptions(request);
+        var apps = resume.Section("apps");
+        var settings = new ServerSettings
         {
-            Host = server.GetString("host"),
-            Port = server.GetInt("port"),
-            Backlog = server.GetInt("backlog"),
-            MaxConnections = server.GetInt("max-connections"),
-            ConnectionHosts = server.GetInt("connection-hosts"),
-            ServerHeader = server.GetString("server-header"),
-            App = server.GetString("app"),
+            Host = server.IpAddress("host"),
+            Port = server.Int("port", 0, 65535),
+            Backlog = server.Int("backlog", 1),
+            MaxConnections = server.Int("max-connections", 1),
+            ConnectionHosts = server.Int("connection-hosts", 0),
+            ServerHeader = server.Text("server-header", FieldValueProblem),
+            App = server.Text("app"),
+            StatusPath = server.Text("status-path", path => path is "" || path.StartsWith('/') ? null : "is not a path: it must start with / (or be \"\", off)")
+                is { Length: > 0 } statusPath ? statusPath : null,
             Limits = new HttpLimits
             {
-                MaxRequestLine = Bytes(limits, "max-request-line"),
-                MaxHeaderField = Bytes(limits, "max-header-field"),
-                MaxHeadersSize = Bytes(limits, "max-headers-size"),
-                MaxHeaderCount = limits.GetInt("max-header-count"),
-                MaxBodySize = limits.GetByteSize("max-body-size") ?? HttpLimits.Default.MaxBodySize,
-                MaxChunkLine = Bytes(limits, "max-chunk-line"),
-                HeaderTimeout = limits.GetTimeSpan("header-timeout"),
+                MaxRequestLine = limits.SmallSize("max-request-line", 1),
+                MaxHeaderField = limits.SmallSize("max-header-field", 1),
+                MaxHeadersSize = limits.SmallSize("max-headers-size", 1),
+                MaxHeaderCount = limits.Int("max-header-count", 1),
+                MaxBodySize = limits.Size("max-body-size", 0),
+                MaxChunkLine = limits.SmallSize("max-chunk-line", 1),
+                HeaderTimeout = limits.PositiveDuration("header-timeout"),
             },
             Connection = new ConnectionSettings
             {
-                MaxPipelined = connection.GetInt("max-pipelined"),
-                KeepAliveTimeout = connection.GetTimeSpan("keep-alive-timeout"),
-                UnreadBodyDrainLimit = connection.GetByteSize("unread-body-drain-limit") ?? ConnectionSettings.Default.UnreadBodyDrainLimit,
-                DrainUnreadExpectedBody = connection.GetBoolean("drain-unread-expected-body"),
+                MaxPipelined = connection.Int("max-pipelined", 1),
+                KeepAliveTimeout = connection.PositiveDuration("keep-alive-timeout"),
+                UnreadBodyDrainLimit = connection.Size("unread-body-drain-limit", 0),
+                DrainUnreadExpectedBody = connection.Bool("drain-unread-expected-body"),
             },
-            ReadBufferSize = Bytes(connection, "read-buffer-size"),
-            WriteHighWaterMark = Bytes(connection, "write-high-water-mark"),
-            LingerTimeout = connection.GetTimeSpan("linger-timeout"),
+            ReadBufferSize = connection.SmallSize("read-buffer-size", 1),
+            WriteHighWaterMark = connection.SmallSize("write-high-water-mark", 1),
+            LingerTimeout = connection.Duration("linger-timeout"),
             Request = new RequestSettings
             {
-                ResponseBatchBytes = Bytes(request, "response-batch-bytes"),
-                MaxStepsPerTurn = request.GetInt("max-steps-per-turn"),
-                ImmediateEmptyResumes = backoff.GetInt("immediate"),
-                EmptyBackoffInitial = backoff.GetTimeSpan("initial"),
-                EmptyBackoffMax = backoff.GetTimeSpan("max"),
+                ResponseBatchBytes = request.SmallSize("response-batch-bytes", 0),
+                MaxStepsPerTurn = request.Int("max-steps-per-turn", 1),
+                ImmediateEmptyResumes = backoff.Int("immediate", 0),
+                EmptyBackoffInitial = backoffInitial,
+                EmptyBackoffMax = backoff.Duration("max", backoffInitial),
             },
-            DrainDeadline = resume.GetConfig("shutdown").GetTimeSpan("drain-deadline"),
-            StatusPath = server.GetString("status-path") is { Length: > 0 } statusPath ? statusPath : null,
-            ExecutorThreads = resume.GetInt("executor.threads"),
-            DefaultAppOptions = AppOptions.FromConfig(request, AppOptions.Default),
-            Apps = resume.HasPath("apps") ? resume.GetConfig("apps") : Config.Empty,
+            DrainDeadline = resume.Section("shutdown").Duration("drain-deadline"),
+            ExecutorThreads = resume.Section("executor").Int("threads", 1),
+            DefaultAppOptions = defaultOptions,
+            AppOverrides = apps.Keys.ToDictionary(
+                name => name, name => ReadAppOptions(apps.Section(name).WithFallback(request)), StringComparer.Ordinal),
         };
+        CheckAkkaSections(resume);
+        resume.RefuseUnknownKeys();
+        return settings;
     }
 
-    private static int Bytes(Config config, string path) =>
-        (int)(config.GetByteSize(path) ?? throw new ConfigurationException($"resume: '{path}' must be a size, like 16k."));
+    /// <summary>The keys an app's section may hold; <c>resume.request</c> gives what it leaves out.</summary>
+    private static AppOptions ReadAppOptions(SettingsReader section) => new()
+    {
+        Blocking = section.Bool("blocking"),
+        Prebuffer = section.Bool("prebuffer"),
+        PrebufferLimit = section.Size("prebuffer-limit", 0),
+        SuspendTimeout = section.Duration("suspend-timeout"),
+        Deadline = section.Duration("deadline"),
+    };
+
+    /// <summary>The sections under <c>resume</c> that Akka reads (a dispatcher, a mailbox): checked here all the same.</summary>
+    private static void CheckAkkaSections(SettingsReader resume)
+    {
+        var blocking = resume.Section("blocking-dispatcher");
+        blocking.Text("type", NonEmpty);
+        blocking.Text("executor", NonEmpty);
+        blocking.Int("thread-count", 1);
+        blocking.Int("throughput", 1);
+        resume.Section("small-mailbox").Text("mailbox-type", NonEmpty);
+    }
+
+    private static string? NonEmpty(string text) => text.Trim().Length > 0 ? null : "is empty";
+
+    // Sent as a header value on every response: visible ASCII, spaces and tabs (RFC 9110 §5.5).
+    private static string? FieldValueProblem(string text) =>
+        text.All(c => c is '\t' or (>= ' ' and <= '~')) ? null : "cannot be a header value: visible ASCII, spaces and tabs only";
 }

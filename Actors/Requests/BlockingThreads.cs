@@ -14,7 +14,7 @@ public sealed class BlockingThreadsConfigurator : ExecutorServiceConfigurator
     private readonly int _threads;
 
     public BlockingThreadsConfigurator(Config config, IDispatcherPrerequisites prerequisites)
-        : base(config, prerequisites) => _threads = config.GetInt("thread-count", 64);
+        : base(config, prerequisites) => _threads = config.GetInt("thread-count");
 
     public override ExecutorService Produce(string id) => new BlockingThreads(id, _threads);
 

@@ -1,17 +1,15 @@
 namespace Resume.Actors.Requests;
 
-/// <summary>How a request actor steps its app (HOCON <c>resume.request</c>).</summary>
+/// <summary>How a request actor steps its app (HOCON <c>resume.request</c>; defaults in <c>HOCON/resume.conf</c>).</summary>
 public sealed record RequestSettings
 {
-    public int ResponseBatchBytes { get; init; } = 16 * 1024;
+    public required int ResponseBatchBytes { get; init; }
 
-    public int MaxStepsPerTurn { get; init; } = 64;
+    public required int MaxStepsPerTurn { get; init; }
 
-    public int ImmediateEmptyResumes { get; init; } = 3;
+    public required int ImmediateEmptyResumes { get; init; }
 
-    public TimeSpan EmptyBackoffInitial { get; init; } = TimeSpan.FromMilliseconds(1);
+    public required TimeSpan EmptyBackoffInitial { get; init; }
 
-    public TimeSpan EmptyBackoffMax { get; init; } = TimeSpan.FromMilliseconds(100);
-
-    public static RequestSettings Default { get; } = new();
+    public required TimeSpan EmptyBackoffMax { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Resume.Apps.Serving;
 using Resume.Transport.Http;
@@ -47,13 +46,11 @@ internal sealed class ResponseSender(long seq, IActorRef stage, ResponseContext 
             Tell(new ResponseOut { Seq = seq, Context = context, Head = TakeHead(response), Chunks = response.TakePending(), IsAbort = true });
             return;
         }
-        var status = ending.Status;
-        var text = ending.BodyError is { } bodyError
-            ? $"{status} {ResponseHead.ReasonPhrase(status)}: {bodyError.Message}\n"
-            : $"{status} {ResponseHead.ReasonPhrase(status)} (request {requestId})\n";
-        var body = Encoding.UTF8.GetBytes(text);
+        var error = ending.BodyError is { } bodyError
+            ? ErrorResponse.Refused(ending.Status, bodyError.Message)
+            : ErrorResponse.Failed(ending.Status, requestId);
         _headSent = true;
-        Tell(new ResponseOut { Seq = seq, Context = context, Head = ResponseHead.Plain(status, body.Length), Chunks = [body], IsFinal = true });
+        Tell(error.ToResponseOut(seq, context));
     }
 
     private ResponseHead? TakeHead(ResponseState response)

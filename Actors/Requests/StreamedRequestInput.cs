@@ -129,7 +129,7 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
         onDone?.Invoke();
     }
 
-    public void OnBodyFailed(int status, string reason) => FailWith(new RequestBodyException(status, reason));
+    public void OnBodyFailed(RequestRejectedException rejection) => FailWith(new RequestBodyException(rejection.Status, rejection.Message));
 
     /// <summary>The request is over: a read still waiting, or any later, fails rather than waiting forever.</summary>
     public void Abort()

@@ -12,9 +12,10 @@ namespace Resume.Transport.Connection;
 /// <summary>
 /// The whole transport of one connection, composed in one place:
 /// socket read → parse → <see cref="ConnectionStage"/> (the actors) → render → socket write.
-/// It is fused once, when the server starts; each connection only materializes it, with its socket
-/// and actor as an attribute. (Fusing it per connection was the largest single cost of a new
-/// connection.)
+/// The folders import in one direction: Sockets and Timeouts use no other, Http uses those two, and
+/// Connection, which composes them, uses all (a test holds this). It is fused once, when the server
+/// starts; each connection only materializes it, with its socket, actor and timeout table as
+/// attributes. (Fusing it per connection was the largest single cost of a new connection.)
 /// </summary>
 public sealed class ConnectionGraph
 {
@@ -32,5 +33,6 @@ public sealed class ConnectionGraph
 
     /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>, with its timeouts kept in <paramref name="timeouts"/>.</summary>
     public void Run(Socket socket, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer) =>
-        materializer.Materialize(_fused.WithAttributes(Attributes.None.And(new ConnectionAttribute(socket, connection, timeouts))));
+        materializer.Materialize(_fused.WithAttributes(
+            new Attributes(new SocketAttribute(socket), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection))));
 }

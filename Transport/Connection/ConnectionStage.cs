@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -9,12 +8,16 @@ namespace Resume.Transport.Connection;
 
 /// <summary>
 /// Where a connection's stream meets its actors. Request heads go to the connection actor; body
-/// pieces go to the request that asks for them, one per ask, so the socket is read only as the app
-/// reads; response pieces from requests leave in request order, and each is acknowledged only once
-/// downstream took it, which is the backpressure that pauses an app for a slow client. It pulls the
-/// next head while fewer than <see cref="ConnectionSettings.MaxPipelined"/> requests are in flight,
-/// which also notices a client that goes away. Input that does not parse is answered here (400,
-/// 413, 431, ...) after the responses before it, and the connection closes.
+/// pieces go to the request that asks for them (<see cref="RequestBodyGate"/>, with
+/// <see cref="ExpectContinueGate"/> for <c>Expect: 100-continue</c>); response pieces from requests
+/// leave in request order, at most <see cref="ConnectionSettings.MaxPipelined"/> requests in flight
+/// (<see cref="ResponseOrder"/>), and each is acknowledged only once downstream took it, which is the
+/// backpressure that pauses an app for a slow client. An idle connection closes after the keep-alive
+/// timeout (a <see cref="PhaseTimeout"/>). Input that does not parse is answered here
+/// (<see cref="ErrorResponse"/>) after the responses before it, and the connection closes.
+/// Each concern keeps its own state in its own class; this stage only routes between them. They are
+/// not stages of their own because requests address one stage actor for both their responses and
+/// their body reads, and a stage boundary per concern would add events per request on the hot path.
 /// </summary>
 public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<FlowShape<RequestPart, ResponseOut>>
 {
@@ -25,61 +28,46 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
     public override FlowShape<RequestPart, ResponseOut> Shape => new(In, Out);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes));
+        new Logic(this, ConnectionAttribute.From(inheritedAttributes), TimeoutsAttribute.From(inheritedAttributes));
 
     private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
     {
-        private const long NotIdle = -1;
-
         private readonly ConnectionStage _stage;
+        private readonly ConnectionSettings _settings;
         private readonly IActorRef _connection;
         private readonly TimeoutTable _timeouts;
-        private readonly ConnectionSettings _settings;
-        private TimeoutTable.Deadline? _idleDeadline;
-        // The front request's next part, and parts of later (pipelined) requests waiting their turn:
-        // a request has at most one part here at a time. The dictionary is made only if pipelining needs it.
-        private (ResponseOut Part, IActorRef Sender)? _frontPart;
-        private Dictionary<long, (ResponseOut Part, IActorRef Sender)>? _later;
+        private readonly ResponseOrder _order;
+        private readonly RequestBodyGate _body;
+        private readonly ExpectContinueGate _continue = new();
+        private PhaseTimeout? _keepAlive;
         private StageActor? _self;
-        private long _nextSeq;
-        private long _frontSeq;
-        private long _bodySeq = -1;
-        private IBodyReceiver? _bodyReader;
-        private bool _bodyWanted;
-        private (int Status, string Reason)? _bodyFailure;
-        private long _expectContinueSeq = -1;
-        private bool _continueOwed;
-        private bool _frontStarted;
-        private bool _draining;
-        private long _drained;
+
+        // How the connection ends: no more requests are read once one asks to close, the server
+        // stops or input is refused; it closes after the response to _closeAfterSeq.
         private bool _readingStopped;
         private long _closeAfterSeq = -1;
         private bool _clientGone;
         private string _endReason = "closed";
 
-        // When the connection became idle (Environment.TickCount64), or NotIdle. The idle deadline is
-        // not moved per request: when it passes it checks this and, if need be, waits the rest.
-        private long _idleSince = NotIdle;
-
-        public Logic(ConnectionStage stage, ConnectionAttribute attribute)
+        public Logic(ConnectionStage stage, IActorRef connection, TimeoutTable timeouts)
             : base(stage.Shape)
         {
             _stage = stage;
-            _connection = attribute.Connection;
-            _timeouts = attribute.Timeouts;
             _settings = stage.Settings;
+            _connection = connection;
+            _timeouts = timeouts;
+            _order = new ResponseOrder(_settings.MaxPipelined);
+            _body = new RequestBodyGate(_settings.UnreadBodyDrainLimit);
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
-
-        private int InFlight => (int)(_nextSeq - _frontSeq);
 
         private IActorRef Self => _self!.Ref;
 
         public override void PreStart()
         {
             _self = GetStageActor(OnMessage);
-            _idleDeadline = _timeouts.Add(TimeoutReason.KeepAlive, GetAsyncCallback(OnIdleDeadline));
+            _keepAlive = new PhaseTimeout(_timeouts, TimeoutReason.KeepAlive, _settings.KeepAliveTimeout, GetAsyncCallback(OnKeepAliveDeadline));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);
@@ -87,8 +75,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         public override void PostStop()
         {
-            if (_idleDeadline is not null)
-                _timeouts.Remove(_idleDeadline);
+            _keepAlive?.Remove();
             _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
         }
 
@@ -108,7 +95,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         public void OnUpstreamFinish()
         {
-            if (InFlight > 0)
+            if (_order.InFlight > 0)
             {
                 // The client closed its side mid-request: it is gone, and so is the work for it.
                 _clientGone = true;
@@ -119,44 +106,41 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         public void OnUpstreamFailure(Exception e)
         {
-            if (e is not RequestRejectedException bad)
+            if (e is not RequestRejectedException rejection)
             {
-                _clientGone = InFlight > 0;
+                _clientGone = _order.InFlight > 0;
                 _endReason = e.Message;
                 FailStage(e);
                 return;
             }
             _readingStopped = true;
-            if (_bodySeq >= 0 && !_draining)
+            if (_body.Fail(rejection))
             {
                 // The body of a running request broke: it answers, then the connection closes.
-                _bodyFailure = (bad.Status, bad.Message);
-                _closeAfterSeq = _bodySeq;
-                if (_bodyWanted)
-                    _bodyReader!.OnBodyFailed(bad.Status, bad.Message);
+                _closeAfterSeq = _body.Seq;
                 return;
             }
-            if (_draining)
+            if (_body.Draining)
             {
-                _closeAfterSeq = _nextSeq - 1;
-                if (InFlight == 0)
+                _closeAfterSeq = _order.Next - 1;
+                if (_order.InFlight == 0)
                     CompleteStage();
                 return;
             }
-            Reject(bad);
+            Reject(rejection);
         }
 
         public void OnPull() => TryPush();
 
         public void OnDownstreamFinish(Exception cause)
         {
-            _clientGone = InFlight > 0;
+            _clientGone = _order.InFlight > 0;
             CompleteStage();
         }
 
-        private void OnIdleDeadline()
+        private void OnKeepAliveDeadline()
         {
-            if (_idleSince == NotIdle || !_idleDeadline!.HasPassed(_idleSince, _settings.KeepAliveTimeout))
+            if (!_keepAlive!.HasExpired())
                 return;
             _endReason = "keep-alive timeout";
             CompleteStage();
@@ -164,17 +148,14 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private void OnHead(RequestHead head)
         {
-            _idleSince = NotIdle;
-            var seq = _nextSeq++;
+            _keepAlive!.Stop();
+            var seq = _order.Admit();
             _connection.Tell(new RequestArrived(head, seq), Self);
             if (head.HasBody)
             {
                 if (head.ExpectContinue)
-                    _expectContinueSeq = seq;
-                _bodySeq = seq;
-                _bodyReader = null;
-                _bodyWanted = false;
-                _draining = false;
+                    _continue.Expect(seq);
+                _body.Open(seq);
             }
             if (!head.KeepAlive)
                 _readingStopped = true;
@@ -182,67 +163,49 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private void OnBody(RequestBody body)
         {
-            if (_draining)
+            switch (_body.Accept(body))
             {
-                _drained += body.Data.Length;
-                if (body.IsLast)
-                {
-                    EndBody();
-                }
-                else if (_drained > _settings.UnreadBodyDrainLimit)
-                {
+                case RequestBodyGate.Progress.Ended when _order.InFlight == 0:
+                    OnIdle();
+                    break;
+                case RequestBodyGate.Progress.OverDrainLimit:
                     _endReason = "unread request body over the drain limit";
                     CompleteStage();
-                }
-                return;
+                    break;
             }
-            _bodyWanted = false;
-            _bodyReader!.OnBody(body);
-            if (body.IsLast)
-                EndBody();
-        }
-
-        private void EndBody()
-        {
-            _bodySeq = -1;
-            _draining = false;
-            _bodyReader = null;
-            if (InFlight == 0)
-                OnIdle();
         }
 
         private void OnMessage((IActorRef Sender, object Message) envelope)
         {
             switch (envelope.Message)
             {
-                case ResponseOut part when part.Seq >= _frontSeq && part.Seq < _nextSeq:
-                    Hold(part, envelope.Sender);
+                case ResponseOut part when _order.IsInFlight(part.Seq):
+                    _order.Hold(part, envelope.Sender);
                     TryPush();
                     break;
-                case ReadBody read when read.Seq == _bodySeq && !_draining:
-                    _bodyReader = read.Receiver;
-                    if (_bodyFailure is { } failure)
-                    {
-                        read.Receiver.OnBodyFailed(failure.Status, failure.Reason);
-                        break;
-                    }
-                    if (read.Seq == _expectContinueSeq)
-                    {
-                        _expectContinueSeq = -1;
-                        _continueOwed = true;
-                        TryPush();
-                    }
-                    _bodyWanted = true;
-                    PullIfWanted();
-                    break;
-                case ReadBody read when read.Seq < _nextSeq:
-                    read.Receiver.OnBody(RequestBody.End);
+                case ReadBody read:
+                    OnRead(read);
                     break;
                 case StopReading:
                     _readingStopped = true;
                     _endReason = "server stopping";
-                    if (InFlight == 0)
+                    if (_order.InFlight == 0)
                         CompleteStage();
+                    break;
+            }
+        }
+
+        private void OnRead(ReadBody read)
+        {
+            switch (_body.Ask(read.Seq, read.Receiver))
+            {
+                case RequestBodyGate.AskResult.Wanted:
+                    if (_continue.OnRead(read.Seq))
+                        TryPush();
+                    PullIfWanted();
+                    break;
+                case RequestBodyGate.AskResult.NotThisBody when read.Seq < _order.Next:
+                    read.Receiver.OnBody(RequestBody.End);
                     break;
             }
         }
@@ -251,48 +214,32 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         {
             if (!IsAvailable(_stage.Out))
                 return;
-            if (_continueOwed && _bodySeq == _frontSeq && !_frontStarted)
+            if (_continue.TryTakeOwed(_body.Seq == _order.Front && !_order.FrontStarted))
             {
-                _continueOwed = false;
-                Push(_stage.Out, new ResponseOut { Seq = _frontSeq, Context = ResponseContext.Unparsed, IsContinue = true });
+                Push(_stage.Out, new ResponseOut { Seq = _order.Front, Context = ResponseContext.Unparsed, IsContinue = true });
                 return;
             }
-            (ResponseOut Part, IActorRef Sender) entry;
-            if (_frontPart is { } front)
-            {
-                entry = front;
-                _frontPart = null;
-            }
-            else if (_later is null || !_later.Remove(_frontSeq, out entry))
-            {
+            if (!_order.TryTakeFront(out var part, out var sender))
                 return;
-            }
-            var (part, sender) = entry;
-            if (part.Seq == _expectContinueSeq)
+            if (_continue.AnsweredUnread(part.Seq) && !_settings.DrainUnreadExpectedBody && part.Head is not null)
             {
                 // Answered without reading the body the client holds back: it may or may not send it.
-                _expectContinueSeq = -1;
-                if (!_settings.DrainUnreadExpectedBody && part.Head is not null)
-                {
-                    _closeAfterSeq = part.Seq;
-                    part = part with { Context = part.Context with { KeepAlive = false } };
-                }
+                _closeAfterSeq = part.Seq;
+                part = part with { Context = part.Context with { KeepAlive = false } };
             }
-            _frontStarted = true;
-            if (part.IsLast && (part.Seq == _closeAfterSeq || part.Seq == _bodySeq))
+            if (part.IsLast && (part.Seq == _closeAfterSeq || part.Seq == _body.Seq))
                 part = part with { LingerOnClose = true };
-            else if (part.IsFinal && InFlight > 1)
+            else if (part.IsFinal && _order.InFlight > 1)
                 part = part with { MoreFollow = true };
             Push(_stage.Out, part);
+            _order.Sent(part);
             if (!part.IsLast)
             {
                 sender.Tell(new ResponseAccepted(part.Seq), Self);
                 return;
             }
 
-            _frontSeq++;
-            _frontStarted = false;
-            _continueOwed = false;
+            _continue.ResponseEnded();
             if (part.IsAbort)
                 return; // the renderer closes the connection
             if (part.Seq == _closeAfterSeq)
@@ -300,15 +247,11 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 CompleteStage();
                 return;
             }
-            if (_bodySeq == part.Seq)
+            // Answered without reading all its body: read and drop the rest to reach the next request.
+            _body.StartDraining(part.Seq);
+            if (_order.InFlight == 0)
             {
-                // Answered without reading all its body: read and drop the rest to reach the next request.
-                _draining = true;
-                _drained = 0;
-            }
-            if (InFlight == 0)
-            {
-                if (_readingStopped && _bodySeq < 0)
+                if (_readingStopped && !_body.IsOpen)
                 {
                     CompleteStage();
                     return;
@@ -318,57 +261,34 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             PullIfWanted();
         }
 
-        private void Hold(ResponseOut part, IActorRef sender)
-        {
-            if (part.Seq == _frontSeq)
-            {
-                // A later part of the same request (an abort after a data part) replaces one held before its turn.
-                _later?.Remove(part.Seq);
-                _frontPart = (part, sender);
-            }
-            else
-                (_later ??= [])[part.Seq] = (part, sender);
-        }
-
         private void OnIdle()
         {
-            if (_readingStopped)
-                return;
-            _idleSince = Environment.TickCount64;
-            _idleDeadline!.StartIfUnset(_idleSince, _settings.KeepAliveTimeout);
+            if (!_readingStopped)
+                _keepAlive!.Start(Environment.TickCount64);
         }
 
         private void PullIfWanted()
         {
             if (HasBeenPulled(_stage.In) || IsClosed(_stage.In))
                 return;
-            if (_bodySeq >= 0)
+            if (_body.IsOpen)
             {
-                if (_bodyWanted || _draining)
+                if (_body.WantsInput)
                     Pull(_stage.In);
                 return;
             }
-            if (!_readingStopped && InFlight < _settings.MaxPipelined)
+            if (!_readingStopped && _order.HasRoom)
                 Pull(_stage.In);
         }
 
         /// <summary>Answers input that did not parse, after the responses before it, then closes.</summary>
-        private void Reject(RequestRejectedException bad)
+        private void Reject(RequestRejectedException rejection)
         {
-            var seq = _nextSeq++;
-            var body = Encoding.UTF8.GetBytes($"{bad.Status} {ResponseHead.ReasonPhrase(bad.Status)}: {bad.Message}\n");
-            var part = new ResponseOut
-            {
-                Seq = seq,
-                Context = ResponseContext.Unparsed,
-                Head = ResponseHead.Plain(bad.Status, body.Length),
-                Chunks = [body],
-                IsFinal = true,
-            };
-            Hold(part, ActorRefs.Nobody);
+            var seq = _order.Admit();
+            _order.Hold(ErrorResponse.For(rejection).ToResponseOut(seq, ResponseContext.Unparsed), ActorRefs.Nobody);
             _closeAfterSeq = seq;
-            _endReason = $"rejected: {bad.Status} {bad.Message}";
-            _connection.Tell(new RequestRejected(bad.Status, bad.Message), Self);
+            _endReason = $"rejected: {rejection.Status} {rejection.Message}";
+            _connection.Tell(new RequestRejected(rejection.Status, rejection.Message), Self);
             TryPush();
         }
     }

@@ -12,6 +12,6 @@ public interface IBodyReceiver
     /// <summary>A piece of the body; the last one has <see cref="RequestBody.IsLast"/>.</summary>
     void OnBody(RequestBody part);
 
-    /// <summary>The body broke HTTP/1.1 or a limit: the request should answer <paramref name="status"/> if it still can.</summary>
-    void OnBodyFailed(int status, string reason);
+    /// <summary>The body broke HTTP/1.1 or a limit: the request should answer the rejection's status if it still can.</summary>
+    void OnBodyFailed(RequestRejectedException rejection);
 }

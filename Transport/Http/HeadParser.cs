@@ -1,4 +1,5 @@
 using System.Text;
+using Resume.Http;
 
 namespace Resume.Transport.Http;
 
@@ -15,7 +16,7 @@ public static class HeadParser
     {
         var lineEnd = head.IndexOf("\r\n"u8);
         if (lineEnd > limits.MaxRequestLine)
-            throw new RequestRejectedException(414, $"The request line is longer than {limits.MaxRequestLine} bytes.");
+            throw new RequestRejectedException(RequestRejectionReason.RequestLineTooLong, limits.MaxRequestLine);
         var (method, target, minor) = ParseRequestLine(head[..lineEnd]);
 
         var headers = new List<KeyValuePair<string, string>>(8);
@@ -31,11 +32,11 @@ public static class HeadParser
             position += end + 2;
             headersSize += end + 2;
             if (end + 2 > limits.MaxHeaderField)
-                throw new RequestRejectedException(431, $"A header field is longer than {limits.MaxHeaderField} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.HeaderFieldTooLong, limits.MaxHeaderField);
             if (headersSize > limits.MaxHeadersSize)
-                throw new RequestRejectedException(431, $"The header section is larger than {limits.MaxHeadersSize} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.HeadersTooLarge, limits.MaxHeadersSize);
             if (++fields.Count > limits.MaxHeaderCount)
-                throw new RequestRejectedException(431, $"The request has more than {limits.MaxHeaderCount} header fields.");
+                throw new RequestRejectedException(RequestRejectionReason.TooManyHeaders, limits.MaxHeaderCount);
             var (name, value) = ParseField(line);
             fields.Note(name, value);
             // Names with '_' would collide with '-' in HTTP_* environ keys: drop them, as WSGI servers do.
@@ -49,26 +50,26 @@ public static class HeadParser
     /// <summary>Parses one header or trailer field line: <c>name ":" OWS value OWS</c>.</summary>
     public static (string Name, string Value) ParseField(ReadOnlySpan<byte> line)
     {
-        if (line.Length > 0 && HttpChars.IsWhitespace(line[0]))
-            throw RequestRejectedException.BadRequest("Obsolete line folding (a field line starting with whitespace) is not accepted.");
+        if (line.Length > 0 && HttpSyntax.IsWhitespace(line[0]))
+            throw new RequestRejectedException(RequestRejectionReason.ObsoleteLineFolding);
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)
-            throw RequestRejectedException.BadRequest("A header field line has no name or no colon.");
+            throw new RequestRejectedException(RequestRejectionReason.MalformedHeaderLine);
         var name = line[..colon];
         foreach (var b in name)
         {
-            if (!HttpChars.IsToken(b))
-                throw RequestRejectedException.BadRequest("A header field name holds a character that is not allowed.");
+            if (!HttpSyntax.IsToken(b))
+                throw new RequestRejectedException(RequestRejectionReason.InvalidHeaderName);
         }
         var value = line[(colon + 1)..];
-        while (value.Length > 0 && HttpChars.IsWhitespace(value[0]))
+        while (value.Length > 0 && HttpSyntax.IsWhitespace(value[0]))
             value = value[1..];
-        while (value.Length > 0 && HttpChars.IsWhitespace(value[^1]))
+        while (value.Length > 0 && HttpSyntax.IsWhitespace(value[^1]))
             value = value[..^1];
         foreach (var b in value)
         {
-            if (!HttpChars.IsFieldValue(b))
-                throw RequestRejectedException.BadRequest("A header field value holds a control character.");
+            if (!HttpSyntax.IsFieldValue(b))
+                throw new RequestRejectedException(RequestRejectionReason.InvalidHeaderValue);
         }
         return (Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
     }
@@ -77,30 +78,30 @@ public static class HeadParser
     {
         var firstSpace = line.IndexOf((byte)' ');
         if (firstSpace <= 0)
-            throw RequestRejectedException.BadRequest("The request line is malformed.");
+            throw new RequestRejectedException(RequestRejectionReason.MalformedRequestLine);
         var method = line[..firstSpace];
         foreach (var b in method)
         {
             // Methods are case-sensitive tokens; lower case and '#' are refused as gunicorn does.
-            if (!HttpChars.IsToken(b) || b is >= (byte)'a' and <= (byte)'z' || b == '#')
-                throw RequestRejectedException.BadRequest("The request method is not a valid upper-case token.");
+            if (!HttpSyntax.IsToken(b) || b is >= (byte)'a' and <= (byte)'z' || b == '#')
+                throw new RequestRejectedException(RequestRejectionReason.InvalidMethod);
         }
         var rest = line[(firstSpace + 1)..];
         var secondSpace = rest.IndexOf((byte)' ');
         if (secondSpace <= 0)
-            throw RequestRejectedException.BadRequest("The request line is malformed.");
+            throw new RequestRejectedException(RequestRejectionReason.MalformedRequestLine);
         var target = rest[..secondSpace];
         foreach (var b in target)
         {
-            if (!HttpChars.IsTarget(b))
-                throw RequestRejectedException.BadRequest("The request-target holds a space or a control character.");
+            if (!HttpSyntax.IsTarget(b))
+                throw new RequestRejectedException(RequestRejectionReason.InvalidTargetCharacter);
         }
         var version = rest[(secondSpace + 1)..];
         if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != '.'
             || !char.IsAsciiDigit((char)version[5]) || !char.IsAsciiDigit((char)version[7]))
-            throw RequestRejectedException.BadRequest("The HTTP version is malformed.");
+            throw new RequestRejectedException(RequestRejectionReason.MalformedVersion);
         if (version[5] != '1')
-            throw new RequestRejectedException(505, "Only HTTP/1.0 and HTTP/1.1 are supported.");
+            throw new RequestRejectedException(RequestRejectionReason.UnsupportedVersion);
 
         var methodText = Encoding.ASCII.GetString(method);
         var targetText = Encoding.Latin1.GetString(target);
@@ -115,17 +116,17 @@ public static class HeadParser
         if (target == "*")
         {
             if (method != "OPTIONS")
-                throw RequestRejectedException.BadRequest("The asterisk-form target is only for OPTIONS.");
+                throw new RequestRejectedException(RequestRejectionReason.AsteriskFormNotOptions);
             return;
         }
         if (method == "CONNECT")
         {
-            if (!HttpChars.IsAuthority(target) || target.Length == 0)
-                throw RequestRejectedException.BadRequest("The CONNECT target is not a valid authority.");
+            if (!HttpSyntax.IsAuthority(target) || target.Length == 0)
+                throw new RequestRejectedException(RequestRejectionReason.InvalidConnectTarget);
             return;
         }
         if (AbsoluteAuthority(target) is null)
-            throw RequestRejectedException.BadRequest("The request-target is neither an absolute path nor an absolute http(s) URI.");
+            throw new RequestRejectedException(RequestRejectionReason.InvalidTargetForm);
     }
 
     /// <summary>The host[:port] of an absolute-form http(s) target, or null when the target is not one.</summary>
@@ -143,47 +144,47 @@ public static class HeadParser
         var at = authority.LastIndexOf('@');
         if (at >= 0)
             authority = authority[(at + 1)..];
-        return authority.Length > 0 && HttpChars.IsAuthority(authority) ? authority : null;
+        return authority.Length > 0 && HttpSyntax.IsAuthority(authority) ? authority : null;
     }
 
     private static RequestHead Assemble(
         string method, string target, int minor, List<KeyValuePair<string, string>> headers, FieldFacts fields, HttpLimits limits)
     {
         if (fields.HostCount > 1)
-            throw RequestRejectedException.BadRequest("The request has more than one Host header.");
+            throw new RequestRejectedException(RequestRejectionReason.DuplicateHost);
         if (minor == 1 && fields.HostCount == 0)
-            throw RequestRejectedException.BadRequest("An HTTP/1.1 request must have a Host header.");
-        if (fields.Host is not null && !HttpChars.IsAuthority(fields.Host))
-            throw RequestRejectedException.BadRequest("The Host header is not a valid authority.");
+            throw new RequestRejectedException(RequestRejectionReason.MissingHost);
+        if (fields.Host is not null && !HttpSyntax.IsAuthority(fields.Host))
+            throw new RequestRejectedException(RequestRejectionReason.InvalidHost);
         if (fields.ContentTypeCount > 1)
-            throw RequestRejectedException.BadRequest("The request has more than one Content-Type header.");
+            throw new RequestRejectedException(RequestRejectionReason.DuplicateContentType);
 
         var framing = BodyFraming.None;
         long contentLength = 0;
         if (fields.TransferCodings is { } codings)
         {
             if (fields.ContentLengthCount > 0)
-                throw RequestRejectedException.BadRequest("The request has both Content-Length and Transfer-Encoding.");
+                throw new RequestRejectedException(RequestRejectionReason.ContentLengthWithTransferEncoding);
             if (minor == 0)
-                throw RequestRejectedException.BadRequest("Transfer-Encoding is not allowed in an HTTP/1.0 request.");
+                throw new RequestRejectedException(RequestRejectionReason.TransferEncodingInHttp10);
             foreach (var coding in codings)
             {
                 if (Array.IndexOf(KnownCodings, coding) < 0)
-                    throw new RequestRejectedException(501, $"The transfer coding '{coding}' is not supported.");
+                    throw new RequestRejectedException(RequestRejectionReason.UnsupportedTransferCoding, coding);
             }
             if (codings.Count == 0 || codings[^1] != "chunked" || codings.IndexOf("chunked") != codings.Count - 1)
-                throw RequestRejectedException.BadRequest("Transfer-Encoding must end with chunked, applied once.");
+                throw new RequestRejectedException(RequestRejectionReason.ChunkedNotLast);
             framing = BodyFraming.Chunked;
         }
         else if (fields.ContentLengthCount > 1)
         {
-            throw RequestRejectedException.BadRequest("The request has more than one Content-Length header.");
+            throw new RequestRejectedException(RequestRejectionReason.DuplicateContentLength);
         }
         else if (fields.ContentLength is { } lengthText)
         {
             contentLength = ParseContentLength(lengthText);
             if (contentLength > limits.MaxBodySize)
-                throw new RequestRejectedException(413, $"The request body is larger than {limits.MaxBodySize} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.BodyTooLarge, limits.MaxBodySize);
             framing = BodyFraming.ContentLength;
         }
 
@@ -208,12 +209,12 @@ public static class HeadParser
     private static long ParseContentLength(string text)
     {
         if (text.Length == 0 || text.Length > 18)
-            throw RequestRejectedException.BadRequest(text.Length == 0 ? "Content-Length is empty." : "Content-Length is too large.");
+            throw new RequestRejectedException(text.Length == 0 ? RequestRejectionReason.EmptyContentLength : RequestRejectionReason.ContentLengthTooLong);
         long value = 0;
         foreach (var c in text)
         {
             if (!char.IsAsciiDigit(c))
-                throw RequestRejectedException.BadRequest("Content-Length must be digits only.");
+                throw new RequestRejectedException(RequestRejectionReason.InvalidContentLength);
             value = value * 10 + (c - '0');
         }
         return value;
@@ -254,8 +255,8 @@ public static class HeadParser
                 TransferCodings ??= [];
                 foreach (var coding in value.Split(',', StringSplitOptions.TrimEntries))
                 {
-                    if (coding.Length == 0 || coding.Any(c => c > 127 || !HttpChars.IsToken((byte)c)))
-                        throw RequestRejectedException.BadRequest("Transfer-Encoding holds an empty or malformed coding.");
+                    if (coding.Length == 0 || coding.Any(c => c > 127 || !HttpSyntax.IsToken((byte)c)))
+                        throw new RequestRejectedException(RequestRejectionReason.MalformedTransferCoding);
                     TransferCodings.Add(coding.ToLowerInvariant());
                 }
             }

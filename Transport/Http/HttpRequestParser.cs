@@ -1,6 +1,6 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
-using Resume.Transport.Connection;
+using Resume.Http;
 using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Http;
@@ -10,7 +10,7 @@ namespace Resume.Transport.Http;
 /// <see cref="RequestBody"/> parts out, one element per downstream pull, so a body is read from the
 /// socket only as fast as it is consumed. An input element is only valid until the next pull (the
 /// read source reuses its buffer), so everything kept beyond that is copied. Bad input fails the
-/// stage with an <see cref="RequestRejectedException"/> that carries the status to answer.
+/// stage with a <see cref="RequestRejectedException"/> that names the rule broken (its reason).
 /// </summary>
 public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte>, RequestPart>>
 {
@@ -35,7 +35,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
     public override FlowShape<ReadOnlyMemory<byte>, RequestPart> Shape { get; }
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Timeouts);
+        new Logic(this, TimeoutsAttribute.From(inheritedAttributes));
 
     private enum State
     {
@@ -52,7 +52,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private readonly HttpRequestParser _stage;
         private readonly HttpLimits _limits;
         private readonly TimeoutTable _timeouts;
-        private TimeoutTable.Deadline? _headDeadline;
+        // Runs from a head's first byte to its last: a slow client cannot hold the connection with a head that never ends.
+        private PhaseTimeout? _headTimeout;
         private ReadOnlyMemory<byte> _input;
         // Heads split across reads are put together here; most arrive whole and never need it.
         private byte[] _accumulated = [];
@@ -63,10 +64,6 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private int _crlfSeen;
         private int _trailerCount;
         private bool _upstreamFinished;
-
-        // When the head being read began (Environment.TickCount64), or -1 between heads. The deadline
-        // is not cleared per request: when it passes it checks this and, if need be, waits the rest.
-        private long _headStartedAt = -1;
 
         public Logic(HttpRequestParser stage, TimeoutTable timeouts)
             : base(stage.Shape)
@@ -100,18 +97,14 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
-        public override void PreStart() => _headDeadline = _timeouts.Add(TimeoutReason.RequestHead, GetAsyncCallback(OnHeadDeadline));
+        public override void PreStart() => _headTimeout = new PhaseTimeout(_timeouts, TimeoutReason.RequestHead, _limits.HeaderTimeout, GetAsyncCallback(OnHeadDeadline));
 
-        public override void PostStop()
-        {
-            if (_headDeadline is not null)
-                _timeouts.Remove(_headDeadline);
-        }
+        public override void PostStop() => _headTimeout?.Remove();
 
         private void OnHeadDeadline()
         {
-            if (_headStartedAt >= 0 && _headDeadline!.HasPassed(_headStartedAt, _limits.HeaderTimeout))
-                FailStage(new RequestRejectedException(408, $"The request head did not arrive within {_limits.HeaderTimeout.TotalSeconds:0.#} s."));
+            if (_headTimeout!.HasExpired())
+                FailStage(new RequestRejectedException(RequestRejectionReason.HeadTimeout, _limits.HeaderTimeout.TotalSeconds));
         }
 
         private void Produce()
@@ -129,9 +122,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             if (part is not null)
                 Push(_stage.Out, part);
             else if (_upstreamFinished)
-                FailStage(RequestRejectedException.BadRequest(_state == State.Head
-                    ? "The connection closed before the request head ended."
-                    : "The connection closed before the request body ended."));
+                FailStage(new RequestRejectedException(_state == State.Head ? RequestRejectionReason.ClosedInHead : RequestRejectionReason.ClosedInBody));
             else if (!HasBeenPulled(_stage.In))
                 Pull(_stage.In);
         }
@@ -182,9 +173,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     _input = _input[2..];
                 if (_input.IsEmpty)
                     return null;
-                if (_headStartedAt < 0)
-                    _headStartedAt = Environment.TickCount64;
-                _headDeadline!.StartIfUnset(_headStartedAt, _limits.HeaderTimeout);
+                if (!_headTimeout!.IsRunning)
+                    _headTimeout.Start(Environment.TickCount64);
                 var end = FindHeadEnd(_input.Span, 0);
                 if (end >= 0)
                 {
@@ -216,7 +206,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         private RequestHead StartRequest(RequestHead head)
         {
-            _headStartedAt = -1;
+            _headTimeout!.Stop();
             _bodyTotal = 0;
             _state = head.Framing switch
             {
@@ -239,7 +229,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     return -1;
                 lf += i;
                 if (lf == 0 || data[lf - 1] != '\r')
-                    throw RequestRejectedException.BadRequest("A line of the request head ends in a bare LF.");
+                    throw new RequestRejectedException(RequestRejectionReason.BareLineFeedInHead);
                 if (lf >= 3 && data[lf - 2] == '\n' && data[lf - 3] == '\r')
                     return lf + 1;
                 i = lf + 1;
@@ -250,9 +240,9 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         {
             var firstLine = partial.IndexOf((byte)'\n');
             if ((firstLine < 0 ? partial.Length : firstLine - 1) > _limits.MaxRequestLine)
-                throw new RequestRejectedException(414, $"The request line is longer than {_limits.MaxRequestLine} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.RequestLineTooLong, _limits.MaxRequestLine);
             if (partial.Length > _limits.MaxRequestLine + _limits.MaxHeadersSize + 4)
-                throw new RequestRejectedException(431, $"The header section is larger than {_limits.MaxHeadersSize} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.HeadersTooLarge, _limits.MaxHeadersSize);
         }
 
         private RequestBody TakeBody()
@@ -283,7 +273,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             }
             _bodyTotal += size;
             if (_bodyTotal > _limits.MaxBodySize)
-                throw new RequestRejectedException(413, $"The request body is larger than {_limits.MaxBodySize} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.BodyTooLarge, _limits.MaxBodySize);
             _remaining = size;
             _state = State.ChunkData;
         }
@@ -299,15 +289,15 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                 if (size == 0 && line[i] == '0')
                     continue;
                 if (++digits > 15)
-                    throw new RequestRejectedException(413, "The chunk size is too large.");
+                    throw new RequestRejectedException(RequestRejectionReason.ChunkSizeTooLarge);
                 size = size * 16 + HexValue(line[i]);
             }
             if (i == 0 || (i < line.Length && line[i] != ';'))
-                throw RequestRejectedException.BadRequest("The chunk size line is malformed.");
+                throw new RequestRejectedException(RequestRejectionReason.MalformedChunkSize);
             for (; i < line.Length; i++)
             {
-                if (!HttpChars.IsFieldValue(line[i]))
-                    throw RequestRejectedException.BadRequest("A chunk extension holds a control character.");
+                if (!HttpSyntax.IsFieldValue(line[i]))
+                    throw new RequestRejectedException(RequestRejectionReason.InvalidChunkExtension);
             }
             return size;
         }
@@ -322,7 +312,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                     return false;
                 var expected = _crlfSeen == 0 ? (byte)'\r' : (byte)'\n';
                 if (_input.Span[0] != expected)
-                    throw RequestRejectedException.BadRequest("Chunk data is not followed by CRLF.");
+                    throw new RequestRejectedException(RequestRejectionReason.ChunkDataNotFollowedByCrlf);
                 _input = _input[1..];
                 _crlfSeen++;
             }
@@ -332,12 +322,12 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private void CheckTrailer(ReadOnlySpan<byte> line)
         {
             if (++_trailerCount > _limits.MaxHeaderCount)
-                throw new RequestRejectedException(431, $"The request has more than {_limits.MaxHeaderCount} trailer fields.");
+                throw new RequestRejectedException(RequestRejectionReason.TooManyTrailers, _limits.MaxHeaderCount);
             var (name, _) = HeadParser.ParseField(line);
             foreach (var forbidden in ForbiddenTrailers)
             {
                 if (name.Equals(forbidden, StringComparison.OrdinalIgnoreCase))
-                    throw RequestRejectedException.BadRequest($"The trailer field '{name}' is not allowed.");
+                    throw new RequestRejectedException(RequestRejectionReason.ForbiddenTrailer, name);
             }
         }
 
@@ -348,7 +338,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             if (lf < 0)
             {
                 if (_accumulatedLength + _input.Length > limit)
-                    throw new RequestRejectedException(431, $"A chunk or trailer line is longer than {limit} bytes.");
+                    throw new RequestRejectedException(RequestRejectionReason.ChunkOrTrailerLineTooLong, limit);
                 Accumulate(_input.Span);
                 _input = default;
                 line = default;
@@ -366,9 +356,9 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             }
             _input = _input[(lf + 1)..];
             if (line.Length > limit)
-                throw new RequestRejectedException(431, $"A chunk or trailer line is longer than {limit} bytes.");
+                throw new RequestRejectedException(RequestRejectionReason.ChunkOrTrailerLineTooLong, limit);
             if (line.Length < 2 || line.Span[^2] != '\r')
-                throw RequestRejectedException.BadRequest("A chunk or trailer line ends in a bare LF.");
+                throw new RequestRejectedException(RequestRejectionReason.BareLineFeedInChunkOrTrailer);
             line = line[..^2];
             return true;
         }

@@ -1,9 +1,14 @@
 namespace Resume.Transport.Http;
 
-/// <summary>A request that breaks HTTP/1.1 or a limit; <see cref="Status"/> is what the client is told.</summary>
-public sealed class RequestRejectedException(int status, string message) : Exception(message)
+/// <summary>
+/// A request that breaks HTTP/1.1 or a limit: its <see cref="Reason"/>, and from it the
+/// <see cref="Status"/> the client is told and the message (<see cref="RequestRejections"/>). An
+/// <see cref="IOException"/>, as a failed read of the request body is for an app.
+/// </summary>
+public sealed class RequestRejectedException(RequestRejectionReason reason, object? detail = null)
+    : IOException(RequestRejections.Message(reason, detail))
 {
-    public int Status { get; } = status;
+    public RequestRejectionReason Reason { get; } = reason;
 
-    public static RequestRejectedException BadRequest(string message) => new(400, message);
+    public int Status { get; } = RequestRejections.Status(reason);
 }

@@ -5,7 +5,7 @@ namespace Resume.Transport.Http;
 /// <summary>
 /// A response's status and headers on their way to the renderer, which writes them as they are.
 /// Heads from apps are checked against the contract (<c>Resume.Apps.ResponseRules</c>) before they
-/// are made; the server's own come from <see cref="Plain"/>.
+/// are made; the server's own come from <see cref="ErrorResponse"/> (through <see cref="Plain"/>).
 /// </summary>
 public sealed class ResponseHead
 {

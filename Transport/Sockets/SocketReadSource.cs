@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Stage;
-using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 
@@ -19,7 +18,7 @@ public sealed class SocketReadSource(int bufferSize) : GraphStage<SourceShape<Re
     public override SourceShape<ReadOnlyMemory<byte>> Shape => new(Out);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Socket);
+        new Logic(this, SocketAttribute.From(inheritedAttributes));
 
     private sealed class Logic : GraphStageLogic, IOutHandler
     {

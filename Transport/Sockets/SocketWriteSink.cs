@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
-using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 
@@ -23,7 +22,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
     public override SinkShape<OutgoingBytes> Shape => new(In);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, ConnectionAttribute.From(inheritedAttributes).Socket);
+        new Logic(this, SocketAttribute.From(inheritedAttributes));
 
     private sealed class Logic : GraphStageLogic, IInHandler
     {

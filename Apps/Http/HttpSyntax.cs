@@ -1,7 +1,11 @@
-namespace Resume.Transport.Http;
+namespace Resume.Http;
 
-/// <summary>Byte classes of RFC 9110/9112 and RFC 3986, as lookup tables.</summary>
-internal static class HttpChars
+/// <summary>
+/// The character rules of HTTP (RFC 9110/9112, and RFC 3986 for authorities), written once. This
+/// file is compiled into both Apps (which checks what apps send) and Transport (which checks what
+/// clients send), linked from Transport.csproj, because neither assembly may reference the other.
+/// </summary>
+internal static class HttpSyntax
 {
     private static readonly bool[] TokenTable = Table(c =>
         char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
@@ -12,8 +16,32 @@ internal static class HttpChars
     /// <summary>tchar: the characters of a token (field names, methods, transfer codings).</summary>
     public static bool IsToken(byte b) => TokenTable[b];
 
+    /// <summary>A token of one or more tchar, as text (a header name from an app).</summary>
+    public static bool IsToken(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return false;
+        foreach (var c in text)
+        {
+            if (c >= 128 || !TokenTable[c])
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>field-vchar, SP and HTAB; obs-text (0x80-0xFF) is allowed, every other control is not.</summary>
     public static bool IsFieldValue(byte b) => b == '\t' || (b >= 0x20 && b != 0x7F);
+
+    /// <summary>Text whose every character is a field-value byte (Latin-1 only: nothing past 0xFF).</summary>
+    public static bool IsFieldValue(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c > 0xFF || !IsFieldValue((byte)c))
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>What a request-target may hold: no controls and no space; obs-text is tolerated.</summary>
     public static bool IsTarget(byte b) => b > 0x20 && b != 0x7F;
