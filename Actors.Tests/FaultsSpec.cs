@@ -116,6 +116,53 @@ public sealed class FaultsSpec(ITestOutputHelper output) : ServerSpec(output)
         await AssertEndedAloneAsync(server, held, victim, bystander);
     }
 
+    [Fact]
+    public async Task A_fault_in_a_request_actor_ends_its_response_and_the_requests_pipelined_behind_it_are_answered()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disposals = 0;
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            if (environ.PathInfo != "/wait")
+                return HelloApp.Run(environ, startResponse);
+            return Waiting();
+
+            IEnumerable<Step> Waiting()
+            {
+                try
+                {
+                    yield return gate.Task;
+                    startResponse("200 OK", [new("Content-Type", "text/plain")]);
+                    yield return "too late";
+                }
+                finally
+                {
+                    Interlocked.Increment(ref disposals);
+                }
+            }
+        }
+        var server = TestServers.Start(Sys, App);
+        var errors = LogProbe<Error>();
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync(Get("/wait") + Get("/hello"));
+        await AwaitAssertAsync(
+            () => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values, r => r.Path == "/wait").State),
+            Dilated(TimeSpan.FromSeconds(10)));
+        var request = server.Stats.InFlight.Values.Single(r => r.Path == "/wait").Request;
+
+        var fault = new InvalidOperationException("injected into a request actor");
+        request.Tell(new Resume.Actors.Requests.RequestActor.Crash(fault));
+        await ExpectLoggedAsync(errors, fault);
+
+        Assert.Equal(500, (await client.ReadResponseAsync()).Status);
+        Assert.Equal("Hello, World!", (await client.ReadResponseAsync()).BodyText);
+        await AwaitAssertAsync(() => Assert.Equal(1, Volatile.Read(ref disposals)), Dilated(TimeSpan.FromSeconds(10)));
+        gate.SetResult();
+        await AwaitAssertAsync(() => Assert.Empty(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, Volatile.Read(ref disposals));
+        Assert.Equal(1, server.Stats.Failed);
+    }
+
     /// <summary>The victim's response is cut and its connection closed, its iterator disposed once; the bystander and newcomers are served in full.</summary>
     private async Task AssertEndedAloneAsync(ResumeServer server, HeldRequests held, RawHttpClient victim, RawHttpClient bystander)
     {

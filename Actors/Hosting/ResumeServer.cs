@@ -19,6 +19,7 @@ public sealed class ResumeServer
         Stats = stats;
     }
 
+    /// <summary>The server's supervisor, which passes every message on to the server actor (see <see cref="ServerSupervisor"/>).</summary>
     public IActorRef Actor { get; }
 
     public IPEndPoint Endpoint { get; }

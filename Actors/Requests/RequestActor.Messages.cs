@@ -43,6 +43,9 @@ public sealed partial class RequestActor
         }
     }
 
+    /// <summary>Test hook: throws <see cref="Error"/> inside the actor, as a bug of the server's own would.</summary>
+    internal sealed record Crash(Exception Error);
+
     /// <summary>The future of suspension <see cref="Generation"/> completed (see <see cref="ResumeSignal"/>).</summary>
     internal sealed record Resumed(int Generation) : IDeadLetterSuppression;
 

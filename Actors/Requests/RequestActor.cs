@@ -52,6 +52,21 @@ public sealed partial class RequestActor : ActorBase
 
     protected override bool Receive(object message)
     {
+        try
+        {
+            return Handle(message);
+        }
+        catch (Exception e) when (_sender is not null && _phase != RequestPhase.Ended)
+        {
+            // A fault of the server's own, not the app's (those are the app's failures): the response
+            // still ends, so the connection's later responses are not held behind this one forever.
+            OnOwnFault(e);
+            return true;
+        }
+    }
+
+    private bool Handle(object message)
+    {
         switch (message)
         {
             case Resumed resumed:
@@ -80,6 +95,8 @@ public sealed partial class RequestActor : ActorBase
             case Start start when _phase == RequestPhase.Starting:
                 Begin(start);
                 return true;
+            case Crash crash:
+                throw crash.Error;
             default:
                 return false;
         }
@@ -390,6 +407,16 @@ public sealed partial class RequestActor : ActorBase
         Log.Warning("[{0}] {1} {2}: {3} passed ({4}); the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit);
         CancelAborted();
         _sender.End(_app.EndWith(504), _app.Response, _start.RequestId);
+        Context.Stop(Self);
+    }
+
+    private void OnOwnFault(Exception error)
+    {
+        _phase = RequestPhase.Ended;
+        _outcome = RequestOutcome.Failed;
+        Log.Error(error, "[{0}] {1} {2}: the request failed inside the server; its response is ended", _start.RequestId, _start.Head.Method, _start.Head.Target);
+        CancelAborted();
+        _sender.End(_app.EndWith(500), _app.Response, _start.RequestId);
         Context.Stop(Self);
     }
 
