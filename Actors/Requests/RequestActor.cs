@@ -265,46 +265,20 @@ public sealed partial class RequestActor : ActorBase
     private bool WaitHere(Task future)
     {
         _status.Enter("blocked", Describe(future));
-        // The suspend timeout is on the table like any other; here it cancels the wait.
-        var timedOut = new CancellationTokenSource();
-        TimeoutTable.Deadline? timeout = null;
-        if (_options.SuspendTimeout > TimeSpan.Zero)
+        switch (BlockingWait.Wait(future, _start.Timeouts, _options.SuspendTimeout, _start.Aborted.Token))
         {
-            timeout = _start.Timeouts.Add(TimeoutReason.Suspend, () => _ = timedOut.CancelAsync());
-            timeout.SetAfter(_options.SuspendTimeout);
+            case BlockingWait.Outcome.Aborted:
+                _outcome ??= RequestOutcome.Aborted;
+                _phase = RequestPhase.Ended;
+                Context.Stop(Self);
+                return false;
+            case BlockingWait.Outcome.TimedOut:
+                TimeOut("suspend timeout", _options.SuspendTimeout);
+                return false;
+            default:
+                _status.Enter("running");
+                return true;
         }
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(_start.Aborted.Token, timedOut.Token);
-        try
-        {
-            future.Wait(either.Token);
-        }
-        catch (OperationCanceledException) when (_start.Aborted.IsCancellationRequested)
-        {
-            _outcome ??= RequestOutcome.Aborted;
-            _phase = RequestPhase.Ended;
-            Context.Stop(Self);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            // The suspend timeout passed: ended below.
-        }
-        catch (AggregateException)
-        {
-            // Faulted or cancelled: the app reads the outcome from the future.
-        }
-        finally
-        {
-            if (timeout is not null)
-                _start.Timeouts.Remove(timeout);
-        }
-        if (!future.IsCompleted)
-        {
-            TimeOut("suspend timeout", _options.SuspendTimeout);
-            return false;
-        }
-        _status.Enter("running");
-        return true;
     }
 
     private void Suspend(Task future)
