@@ -86,7 +86,6 @@ public sealed class ConnectionStageSpec(ITestOutputHelper testOutput) : Akka.Tes
         var rejection = output.ExpectNext();
         Assert.Equal(400, rejection.Head!.Status);
         Assert.False(rejection.Context.KeepAlive);
-        Assert.True(rejection.LingerOnClose);
         output.ExpectComplete();
         Assert.False(connection.ExpectMsg<ConnectionEnded>().ClientGone);
     }

@@ -227,9 +227,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 _closeAfterSeq = part.Seq;
                 part = part with { Context = part.Context with { KeepAlive = false } };
             }
-            if (part.IsLast && (part.Seq == _closeAfterSeq || part.Seq == _body.Seq))
-                part = part with { LingerOnClose = true };
-            else if (part.IsFinal && _order.InFlight > 1)
+            if (part.IsFinal && _order.InFlight > 1 && part.Seq != _closeAfterSeq)
                 part = part with { MoreFollow = true };
             Push(_stage.Out, part);
             _order.Sent(part);

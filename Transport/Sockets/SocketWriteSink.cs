@@ -12,8 +12,9 @@ namespace Resume.Transport.Sockets;
 /// (a response with later pipelined ones on their way) wait for a flush the stage posts to its
 /// dispatcher, which reaches it only after the messages already queued for this stream (an async
 /// callback invoked from inside the stream would run at once): the responses queued meanwhile go
-/// out in the same send. Owns closing the socket: gracefully after the last bytes, at
-/// once when upstream fails.
+/// out in the same send. Owns closing the socket: after the last byte is handed to the kernel, and
+/// never before (it outlives its upstream until then), gracefully through <see cref="SocketCloser"/>;
+/// with a reset only for a response cut short that its framing cannot show, or when upstream fails.
 /// </summary>
 public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
 {
@@ -39,7 +40,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private MessageDispatcher? _dispatcher;
         private bool _finishing;
         private bool _closed;
-        private bool _lingerOnClose;
+        private bool _resetAfter;
 
         public Logic(SocketWriteSink stage, Socket socket)
             : base(stage.Shape)
@@ -51,6 +52,10 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
 
         public override void PreStart()
         {
+            // Upstream finishes as soon as it has handed over the last bytes; stopping then would close
+            // the socket under a send still in flight (with a reset, losing what was queued). This stage
+            // completes itself once the bytes are out.
+            SetKeepGoing(true);
             var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnSent);
             _args.Completed += (_, args) => onCompleted(args);
             var flush = GetAsyncCallback(OnFlush);
@@ -66,7 +71,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             _waitingBytes += bytes.Length;
             if (bytes.CloseAfter)
                 _finishing = true;
-            _lingerOnClose |= bytes.LingerOnClose;
+            _resetAfter |= bytes.ResetAfter;
             if (!_sending)
             {
                 if (bytes.MoreFollow && !_finishing)
@@ -208,7 +213,10 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseGracefully(_socket, _stage.Linger, _lingerOnClose);
+            if (_resetAfter)
+                SocketCloser.Reset(_socket);
+            else
+                SocketCloser.CloseGracefully(_socket, _stage.Linger);
             CompleteStage();
         }
 
@@ -217,7 +225,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseNow(_socket);
+            SocketCloser.Reset(_socket);
         }
 
         private static void ReturnAll(List<OutgoingBytes> batches)
