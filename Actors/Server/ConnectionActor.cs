@@ -47,6 +47,19 @@ public sealed class ConnectionActor : ActorBase
         }
     }
 
+    /// <summary>
+    /// The server's drain deadline passed: end the requests in flight now (503 with <c>Connection: close</c>,
+    /// or cut short if their headers went out) and close once those responses are out.
+    /// </summary>
+    public sealed class DrainDeadlinePassed
+    {
+        public static readonly DrainDeadlinePassed Instance = new();
+
+        private DrainDeadlinePassed()
+        {
+        }
+    }
+
     /// <summary>To the parent when this connection has closed.</summary>
     public sealed record Closed(IActorRef Connection) : IDeadLetterSuppression;
 
@@ -99,6 +112,9 @@ public sealed class ConnectionActor : ActorBase
             case Drain:
                 _draining = true;
                 _stage?.Tell(StopReading.Instance);
+                return true;
+            case DrainDeadlinePassed:
+                EndRequests();
                 return true;
             case Start start:
                 Begin(start);
@@ -163,6 +179,20 @@ public sealed class ConnectionActor : ActorBase
             _start.Host.Timeouts));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
+    }
+
+    private void EndRequests()
+    {
+        _draining = true;
+        _stage?.Tell(StopReading.Instance);
+        // A blocking request may be blocked on its future and read no message: its Aborted frees it.
+        if (_blocking is not null)
+        {
+            foreach (var aborted in _blocking.Values)
+                CancelQuietly(aborted);
+        }
+        foreach (var request in Context.GetChildren())
+            request.Tell(RequestActor.DrainDeadlinePassed.Instance);
     }
 
     private void CancelQuietly(CancellationTokenSource aborted)
