@@ -1,5 +1,7 @@
+using Akka.Actor;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
+using Resume.Apps.Samples;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -50,5 +52,27 @@ public sealed class DrainSpec(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal(2, Volatile.Read(ref disposals));
         Assert.Equal(2, Volatile.Read(ref aborted));
         Assert.Equal(2, server.Stats.Aborted);
+    }
+
+    [Fact]
+    public async Task A_response_still_being_sent_when_the_drain_starts_reaches_its_slow_reader_whole_though_the_server_stops()
+    {
+        const int Chunks = 32, ChunkSize = 64 * 1024;
+        var server = TestServers.Start(Sys, StreamApp.Run);
+        // A slow reader with a small window: the socket still has bytes of its own to send long after the app's last chunk.
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint, receiveBufferSize: 16 * 1024);
+        client.ReadRate = 2 * 1024 * 1024;
+        await client.SendAsync(Get($"/?chunks={Chunks}&size={ChunkSize}"));
+        var reading = client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(30)));
+        // The app has made its last chunk and its request ended: only the socket has bytes left to send.
+        // (Here they are mostly with the kernel already; ConnectionActorSpec shows a connection waits for its socket.)
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.Completed), Dilated(TimeSpan.FromSeconds(10)));
+
+        await server.StopAsync(Dilated(TimeSpan.FromSeconds(20)));
+        await server.Actor.GracefulStop(Dilated(TimeSpan.FromSeconds(10)));
+
+        var response = await reading;
+        Assert.True(response.Complete, $"{response.Body.Length} bytes of the body came");
+        Assert.Equal(Chunks * ChunkSize, response.Body.Length);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -15,6 +16,8 @@ namespace Resume.Transport.Sockets;
 /// out in the same send. Owns closing the socket: after the last byte is handed to the kernel, and
 /// never before (it outlives its upstream until then), gracefully through <see cref="SocketCloser"/>;
 /// with a reset only for a response cut short that its framing cannot show, or when upstream fails.
+/// When it stops it tells the socket's owner (<see cref="SocketClosed"/>), which may wait for that
+/// before it lets the connection go (a server draining, say).
 /// </summary>
 public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
 {
@@ -23,12 +26,13 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
     public override SinkShape<OutgoingBytes> Shape => new(In);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, SocketAttribute.From(inheritedAttributes));
+        new Logic(this, SocketAttribute.Get(inheritedAttributes));
 
     private sealed class Logic : GraphStageLogic, IInHandler
     {
         private readonly SocketWriteSink _stage;
         private readonly Socket _socket;
+        private readonly IActorRef? _owner;
         private readonly SocketAsyncEventArgs _args = new();
         private readonly List<OutgoingBytes> _inFlight = new(4);
         private readonly List<OutgoingBytes> _waiting = new(4);
@@ -42,11 +46,12 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private bool _closed;
         private bool _resetAfter;
 
-        public Logic(SocketWriteSink stage, Socket socket)
+        public Logic(SocketWriteSink stage, SocketAttribute socket)
             : base(stage.Shape)
         {
             _stage = stage;
-            _socket = socket;
+            _socket = socket.Socket;
+            _owner = socket.Owner;
             SetHandler(stage.In, this);
         }
 
@@ -109,6 +114,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 _args.Dispose();
             }
             ReturnAll(_waiting);
+            _owner?.Tell(SocketClosed.Instance);
         }
 
         private void FlushSoon()
