@@ -76,6 +76,7 @@ public sealed class AsyncFacadeSpec(ITestOutputHelper output) : ServerSpec(outpu
         await service.ClientConnected.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
         await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), Dilated(TimeSpan.FromSeconds(5)));
 
+        client.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // a reset: a FIN alone is a half-close, still answered
         await client.DisposeAsync();
         // The app's upstream read is cancelled and its socket closed: the service sees the connection end.
         await service.ClientGone.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));

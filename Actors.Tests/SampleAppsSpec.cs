@@ -183,12 +183,16 @@ public sealed class SampleAppsSpec(ITestOutputHelper output) : ServerSpec(output
     [Fact]
     public async Task A_client_leaving_the_proxy_cancels_the_upstream_request()
     {
-        var upstream = TestServers.Start(Sys, HangApp.Run);
+        // HttpClient cancels by closing its connection with a FIN, which a server taking FINs as
+        // half-closes would not see as cancelling: the upstream takes them as disconnects.
+        var finAborts = TestServers.Settings with { Connection = TestServers.Settings.Connection with { AbortOnClientFin = true } };
+        var upstream = TestServers.Start(Sys, HangApp.Run, finAborts);
         var proxy = TestServers.Start(Sys, ProxyApp.Run);
         var client = await RawHttpClient.ConnectAsync(proxy.Endpoint);
         await client.SendAsync($"GET /?url=http://127.0.0.1:{upstream.Endpoint.Port}/ HTTP/1.1\r\nHost: t\r\n\r\n");
         await AwaitAssertAsync(() => Assert.Single(upstream.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
 
+        client.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // a reset: a FIN alone is a half-close, still answered
         await client.DisposeAsync();
         await AwaitAssertAsync(
             () =>

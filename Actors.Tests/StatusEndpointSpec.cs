@@ -48,7 +48,10 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
         }
 
         foreach (var client in hanging)
+        {
+            client.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // a reset: a FIN alone is a half-close, still answered
             await client.DisposeAsync();
+        }
         await AwaitAssertAsync(() => Assert.Empty(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
 
         using var after = await GetStatusAsync(server);

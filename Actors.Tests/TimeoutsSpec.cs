@@ -91,7 +91,7 @@ public sealed class TimeoutsSpec(ITestOutputHelper output) : ServerSpec(output)
     }
 
     [Fact]
-    public async Task Reason_Drain_connections_still_busy_at_the_drain_deadline_are_closed()
+    public async Task Reason_Drain_requests_still_running_at_the_drain_deadline_get_503_and_their_connections_close()
     {
         var settings = TestServers.Settings with { DrainDeadline = Short };
         var server = TestServers.Start(Sys, HangApp.Run, settings);
@@ -103,6 +103,9 @@ public sealed class TimeoutsSpec(ITestOutputHelper output) : ServerSpec(output)
         await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.Drain)), Dilated(TimeSpan.FromSeconds(5)));
 
         await stopping.WaitAsync(Dilated(TimeSpan.FromSeconds(20)));
+        var response = await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(5)));
+        Assert.Equal(503, response.Status);
+        Assert.Equal("close", response.Header("Connection"));
         Assert.True(await client.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(5))));
         Assert.Equal(1, server.Stats.Aborted);
     }

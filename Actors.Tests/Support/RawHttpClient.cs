@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -19,10 +20,17 @@ public sealed class RawHttpClient : IAsyncDisposable
     private int _start;
     private int _end;
     private bool _eof;
+    private Stopwatch? _readClock;
 
     private RawHttpClient(Socket socket) => _socket = socket;
 
     public Socket Socket => _socket;
+
+    /// <summary>A slow reader: at most this many bytes a second, in reads of at most 16 KiB; null reads as fast as bytes come.</summary>
+    public long? ReadRate { get; set; }
+
+    /// <summary>How many bytes have come from the server so far.</summary>
+    public long BytesReceived { get; private set; }
 
     public static async Task<RawHttpClient> ConnectAsync(IPEndPoint endpoint, int? receiveBufferSize = null)
     {
@@ -209,13 +217,24 @@ public sealed class RawHttpClient : IAsyncDisposable
         }
         if (_end == _buffer.Length)
             Array.Resize(ref _buffer, _buffer.Length * 2);
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token);
+        var room = _buffer.AsMemory(_end);
+        if (ReadRate is { } rate)
+        {
+            // Paced to the rate: the server meets a reader slower than its writes.
+            _readClock ??= Stopwatch.StartNew();
+            var ahead = TimeSpan.FromSeconds((double)BytesReceived / rate) - _readClock.Elapsed;
+            if (ahead > TimeSpan.Zero)
+                await Task.Delay(ahead, token);
+            room = room[..Math.Min(room.Length, 16 * 1024)];
+        }
+        var read = await _socket.ReceiveAsync(room, SocketFlags.None, token);
         if (read == 0)
         {
             _eof = true;
             return false;
         }
         _end += read;
+        BytesReceived += read;
         return true;
     }
 }

@@ -86,9 +86,65 @@ public sealed class ConnectionStageSpec(ITestOutputHelper testOutput) : Akka.Tes
         var rejection = output.ExpectNext();
         Assert.Equal(400, rejection.Head!.Status);
         Assert.False(rejection.Context.KeepAlive);
-        Assert.True(rejection.LingerOnClose);
         output.ExpectComplete();
         Assert.False(connection.ExpectMsg<ConnectionEnded>().ClientGone);
+    }
+
+    [Fact]
+    public void A_client_that_half_closes_gets_the_responses_to_its_requests_and_then_the_connection_ends()
+    {
+        var (connection, stage, input, output) = Start(TestServers.Settings.Connection);
+        output.Request(10);
+        input.SendNext(Head("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        input.SendNext(Head("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var first = connection.ExpectMsg<RequestArrived>();
+        var second = connection.ExpectMsg<RequestArrived>();
+
+        // The FIN comes before either response is ready: the stage goes on.
+        input.SendComplete();
+        connection.ExpectNoMsg(Quiet);
+        stage.Tell(Answer(first, "one"));
+        Assert.Equal(first.Seq, output.ExpectNext().Seq);
+        stage.Tell(Answer(second, "two"));
+        Assert.Equal(second.Seq, output.ExpectNext().Seq);
+
+        output.ExpectComplete();
+        var ended = connection.ExpectMsg<ConnectionEnded>();
+        Assert.False(ended.ClientGone);
+        Assert.Equal("client half-closed", ended.Reason);
+    }
+
+    [Fact]
+    public void With_AbortOnClientFin_a_FIN_with_a_request_in_flight_ends_the_connection_as_gone()
+    {
+        var (connection, _, input, output) = Start(TestServers.Settings.Connection with { AbortOnClientFin = true });
+        output.Request(10);
+        input.SendNext(Head("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        connection.ExpectMsg<RequestArrived>();
+
+        input.SendComplete();
+
+        output.ExpectComplete();
+        Assert.True(connection.ExpectMsg<ConnectionEnded>().ClientGone);
+    }
+
+    [Fact]
+    public void A_FIN_between_requests_ends_the_connection_either_way()
+    {
+        foreach (var abortOnFin in new[] { false, true })
+        {
+            var (connection, stage, input, output) = Start(TestServers.Settings.Connection with { AbortOnClientFin = abortOnFin });
+            output.Request(10);
+            input.SendNext(Head("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            var arrived = connection.ExpectMsg<RequestArrived>();
+            stage.Tell(Answer(arrived, "one"));
+            output.ExpectNext();
+
+            input.SendComplete();
+
+            output.ExpectComplete();
+            Assert.False(connection.ExpectMsg<ConnectionEnded>().ClientGone);
+        }
     }
 
     private (TestProbe Connection, IActorRef Stage, Akka.Streams.TestKit.TestPublisher.Probe<RequestPart> In, Akka.Streams.TestKit.TestSubscriber.Probe<ResponseOut> Out) Start(

@@ -104,6 +104,24 @@ public sealed partial class HttpResponseRendererSpec(ITestOutputHelper testOutpu
         var (text, write) = Text(output.ExpectNext());
         Assert.Equal("1\r\nc\r\n", text);
         Assert.True(write.CloseAfter);
+        Assert.False(write.ResetAfter); // the missing last chunk shows the cut
+        output.ExpectComplete();
+    }
+
+    [Fact]
+    public void An_aborted_close_delimited_response_closes_with_a_reset()
+    {
+        var (input, output) = Run(this, new HttpResponseRenderer("test"));
+        output.Request(2);
+        var http10 = new ResponseContext(IsHead: false, MinorVersion: 0, KeepAlive: false);
+        input.SendNext(new ResponseOut { Seq = 0, Context = http10, Head = Head(200, "200 OK"), Chunks = [Encoding.ASCII.GetBytes("ab")] });
+        Assert.False(output.ExpectNext().ResetAfter);
+        input.SendNext(new ResponseOut { Seq = 0, Context = http10, Chunks = [Encoding.ASCII.GetBytes("c")], IsAbort = true });
+
+        var (text, write) = Text(output.ExpectNext());
+        Assert.Equal("c", text);
+        Assert.True(write.CloseAfter);
+        Assert.True(write.ResetAfter);
         output.ExpectComplete();
     }
 

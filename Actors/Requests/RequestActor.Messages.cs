@@ -43,6 +43,19 @@ public sealed partial class RequestActor
         }
     }
 
+    /// <summary>
+    /// From the connection: the server's drain deadline passed and the request ends now, with 503 and
+    /// <c>Connection: close</c> if no header was sent, else cut short.
+    /// </summary>
+    public sealed class DrainDeadlinePassed : IDeadLetterSuppression
+    {
+        public static readonly DrainDeadlinePassed Instance = new();
+
+        private DrainDeadlinePassed()
+        {
+        }
+    }
+
     /// <summary>Test hook: throws <see cref="Error"/> inside the actor, as a bug of the server's own would.</summary>
     internal sealed record Crash(Exception Error);
 

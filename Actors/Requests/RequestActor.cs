@@ -92,6 +92,9 @@ public sealed partial class RequestActor : ActorBase
             case SuspendTimeoutPassed:
                 CheckSuspendTimeout();
                 return true;
+            case DrainDeadlinePassed:
+                EndAtDrainDeadline();
+                return true;
             case Start start when _phase == RequestPhase.Starting:
                 Begin(start);
                 return true;
@@ -381,6 +384,19 @@ public sealed partial class RequestActor : ActorBase
         Log.Warning("[{0}] {1} {2}: {3} passed ({4}); the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit);
         CancelAborted();
         _sender.End(_app.EndWith(504), _app.Response, _start.RequestId);
+        Context.Stop(Self);
+    }
+
+    /// <summary>The server stops: 503 and a close, so the client knows to retry elsewhere; or the response is cut.</summary>
+    private void EndAtDrainDeadline()
+    {
+        if (_phase == RequestPhase.Ended || _sender is null)
+            return;
+        _phase = RequestPhase.Ended;
+        // Ended by the server, not by the app or a timeout of its own.
+        _outcome = RequestOutcome.Aborted;
+        CancelAborted();
+        _sender.End(_app.EndWith(503), _app.Response, _start.RequestId, close: true);
         Context.Stop(Self);
     }
 

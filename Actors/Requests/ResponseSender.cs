@@ -37,9 +37,10 @@ internal sealed class ResponseSender(long seq, IActorRef stage, ResponseContext 
     /// <summary>
     /// Ends a response that failed or timed out as <paramref name="ending"/> says: cut short after what
     /// was committed, or an error response of its own naming <paramref name="requestId"/> (never the
-    /// exception's text, except a request-body error's message, which is about the client's request).
+    /// exception's text, except a request-body error's message, which is about the client's request);
+    /// <paramref name="close"/> closes the connection after that error response.
     /// </summary>
-    public void End(ResponseEnding ending, ResponseState response, string requestId)
+    public void End(ResponseEnding ending, ResponseState response, string requestId, bool close = false)
     {
         if (ending.Truncated)
         {
@@ -50,7 +51,7 @@ internal sealed class ResponseSender(long seq, IActorRef stage, ResponseContext 
             ? ErrorResponse.Refused(ending.Status, bodyError.Message)
             : ErrorResponse.Failed(ending.Status, requestId);
         _headSent = true;
-        Tell(error.ToResponseOut(seq, context));
+        Tell(error.ToResponseOut(seq, close ? context with { KeepAlive = false } : context));
     }
 
     private ResponseHead? TakeHead(ResponseState response)

@@ -9,14 +9,17 @@ using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Transport.Connection;
+using Resume.Transport.Sockets;
 
 namespace Resume.Actors.Server;
 
 /// <summary>
 /// One TCP connection: has its stream (socket read → parse → <see cref="ConnectionStage"/> →
 /// render → socket write) run in a <see cref="ConnectionHost"/>, and runs a <see cref="RequestActor"/>
-/// child per request in flight. When the stream ends it stops, and with it every request still
-/// running (their iterators are disposed and their Aborted tokens fire if the client went away).
+/// child per request in flight. When the stream's requests are over (<see cref="ConnectionEnded"/>)
+/// every request still running stops (their iterators are disposed and their Aborted tokens fire if
+/// the client went away); the actor itself stops once the socket's last bytes are out too
+/// (<see cref="SocketClosed"/>), so a server draining waits for responses still being sent.
 /// </summary>
 public sealed class ConnectionActor : ActorBase
 {
@@ -31,6 +34,7 @@ public sealed class ConnectionActor : ActorBase
     private IActorRef? _stage;
     private bool _draining;
     private bool _streamEnded;
+    private bool _socketClosed;
     private long _requests;
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
@@ -43,6 +47,19 @@ public sealed class ConnectionActor : ActorBase
         public static readonly Drain Instance = new();
 
         private Drain()
+        {
+        }
+    }
+
+    /// <summary>
+    /// The server's drain deadline passed: end the requests in flight now (503 with <c>Connection: close</c>,
+    /// or cut short if their headers went out) and close once those responses are out.
+    /// </summary>
+    public sealed class DrainDeadlinePassed
+    {
+        public static readonly DrainDeadlinePassed Instance = new();
+
+        private DrainDeadlinePassed()
         {
         }
     }
@@ -91,7 +108,11 @@ public sealed class ConnectionActor : ActorBase
                     foreach (var aborted in _blocking.Values)
                         CancelQuietly(aborted);
                 }
-                Context.Stop(Self);
+                StopWhenClosed();
+                return true;
+            case SocketClosed:
+                _socketClosed = true;
+                StopWhenClosed();
                 return true;
             case RequestRejected rejected:
                 Log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
@@ -99,6 +120,9 @@ public sealed class ConnectionActor : ActorBase
             case Drain:
                 _draining = true;
                 _stage?.Tell(StopReading.Instance);
+                return true;
+            case DrainDeadlinePassed:
+                EndRequests();
                 return true;
             case Start start:
                 Begin(start);
@@ -122,7 +146,7 @@ public sealed class ConnectionActor : ActorBase
     {
         // Stopped from outside (drain deadline, shutdown) with the stream still running: closing the
         // socket ends the stream too.
-        if (!_streamEnded)
+        if (!_socketClosed)
             _start?.Socket.Dispose();
         _start?.Stats.ConnectionClosed();
         Context.Parent.Tell(new Closed(Self));
@@ -163,6 +187,35 @@ public sealed class ConnectionActor : ActorBase
             _start.Host.Timeouts));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
+    }
+
+    /// <summary>Requests end with the stream; the connection, once its socket is closed as well.</summary>
+    private void StopWhenClosed()
+    {
+        if (_socketClosed && _streamEnded)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        if (_streamEnded)
+        {
+            foreach (var request in Context.GetChildren())
+                Context.Stop(request);
+        }
+    }
+
+    private void EndRequests()
+    {
+        _draining = true;
+        _stage?.Tell(StopReading.Instance);
+        // A blocking request may be blocked on its future and read no message: its Aborted frees it.
+        if (_blocking is not null)
+        {
+            foreach (var aborted in _blocking.Values)
+                CancelQuietly(aborted);
+        }
+        foreach (var request in Context.GetChildren())
+            request.Tell(RequestActor.DrainDeadlinePassed.Instance);
     }
 
     private void CancelQuietly(CancellationTokenSource aborted)

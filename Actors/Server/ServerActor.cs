@@ -18,7 +18,8 @@ namespace Resume.Actors.Server;
 /// <summary>
 /// Owns the listening socket: accepts connections through an accept stream (one accept per ack,
 /// paused at max-connections) and runs a <see cref="ConnectionActor"/> for each. On shutdown it
-/// unbinds, then drains: connections answer what is in flight and close, up to a deadline. It runs
+/// unbinds, then drains: connections answer what is in flight and close, up to a deadline, where what
+/// still runs ends with 503 (or is cut short) and, a linger-timeout later, what is still open is closed. It runs
 /// under a <see cref="ServerSupervisor"/>, which resumes it after a fault, so the listener and the
 /// executor it owns are disposed only when it stops (<see cref="PostStop"/>); a connection that
 /// fails is stopped alone.
@@ -66,6 +67,7 @@ public sealed class ServerActor : ReceiveActor
         });
         Receive<Drain>(_ => OnDrain());
         Receive<DrainDeadline>(_ => OnDrainDeadline());
+        Receive<DrainCutOff>(_ => OnDrainCutOff());
         Receive<GetConnections>(_ => Sender.Tell(_connections.ToArray()));
         Receive<Crash>(crash => throw crash.Error);
     }
@@ -150,6 +152,11 @@ public sealed class ServerActor : ReceiveActor
     private sealed class DrainDeadline
     {
         public static readonly DrainDeadline Instance = new();
+    }
+
+    private sealed class DrainCutOff
+    {
+        public static readonly DrainCutOff Instance = new();
     }
 
     protected override void PreStart()
@@ -244,7 +251,19 @@ public sealed class ServerActor : ReceiveActor
     {
         if (_connections.Count == 0)
             return;
-        _log.Warning("Drain deadline passed with {0} connections open; closing them.", _connections.Count);
+        _log.Warning("Drain deadline passed with {0} connections open; their requests end with 503 (or cut short) and they close.", _connections.Count);
+        foreach (var connection in _connections)
+            connection.Tell(ConnectionActor.DrainDeadlinePassed.Instance);
+        // Those last responses get as long as a closing connection waits for its client; then it is over.
+        var self = Self;
+        _hosts[0].Timeouts.Add(TimeoutReason.Drain, () => self.Tell(DrainCutOff.Instance)).SetAfter(_settings.LingerTimeout);
+    }
+
+    private void OnDrainCutOff()
+    {
+        if (_connections.Count == 0)
+            return;
+        _log.Warning("{0} connections still open {1} after the drain deadline; closing them.", _connections.Count, _settings.LingerTimeout);
         foreach (var connection in _connections)
             Context.Stop(connection);
     }

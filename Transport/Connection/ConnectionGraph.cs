@@ -31,8 +31,12 @@ public sealed class ConnectionGraph
         _fused = Fusing.Aggressive(graph);
     }
 
-    /// <summary>Serves <paramref name="socket"/>, talking to <paramref name="connection"/>, with its timeouts kept in <paramref name="timeouts"/>.</summary>
+    /// <summary>
+    /// Serves <paramref name="socket"/>, talking to <paramref name="connection"/> (told <see cref="ConnectionEnded"/>
+    /// when the stream's requests are over and <see cref="SocketClosed"/> when its last bytes are out),
+    /// with its timeouts kept in <paramref name="timeouts"/>.
+    /// </summary>
     public void Run(Socket socket, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer) =>
         materializer.Materialize(_fused.WithAttributes(
-            new Attributes(new SocketAttribute(socket), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection))));
+            new Attributes(new SocketAttribute(socket, connection), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection))));
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Resume.Transport.Sockets;
 using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
@@ -47,7 +48,8 @@ public sealed class ConnectionHost
 
     /// <summary>
     /// Serves <paramref name="socket"/> in this host, talking to <paramref name="connection"/>. If the
-    /// host has stopped, the socket is closed and <paramref name="connection"/> told the connection ended.
+    /// host has stopped, the socket is closed and <paramref name="connection"/> told the connection ended
+    /// and its socket closed.
     /// </summary>
     public void Run(Socket socket, IActorRef connection)
     {
@@ -99,5 +101,6 @@ public sealed class ConnectionHost
     {
         socket.Dispose();
         connection.Tell(new ConnectionEnded(false, reason));
+        connection.Tell(SocketClosed.Instance);
     }
 }

@@ -18,4 +18,13 @@ public sealed record ConnectionSettings
     /// reads and drops the body as for any unread body.
     /// </summary>
     public required bool DrainUnreadExpectedBody { get; init; }
+
+    /// <summary>
+    /// What a client's FIN (it shut down its sending side) means while its requests are in flight.
+    /// False (the default): a half-close; the requests it sent whole are answered, then the connection
+    /// closes (<c>printf ... | nc</c> works). True: the client is gone, as Kestrel has it; its requests
+    /// are ended and their <c>Aborted</c> fires. A client that closed entirely is found out either way,
+    /// by a reset or a failed write.
+    /// </summary>
+    public bool AbortOnClientFin { get; init; }
 }

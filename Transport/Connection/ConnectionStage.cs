@@ -14,7 +14,9 @@ namespace Resume.Transport.Connection;
 /// (<see cref="ResponseOrder"/>), and each is acknowledged only once downstream took it, which is the
 /// backpressure that pauses an app for a slow client. An idle connection closes after the keep-alive
 /// timeout (a <see cref="PhaseTimeout"/>). Input that does not parse is answered here
-/// (<see cref="ErrorResponse"/>) after the responses before it, and the connection closes.
+/// (<see cref="ErrorResponse"/>) after the responses before it, and the connection closes. A client
+/// that half-closes gets the responses to the requests it sent, then the connection closes
+/// (<see cref="ConnectionSettings.AbortOnClientFin"/> makes its FIN a disconnect instead).
 /// Each concern keeps its own state in its own class; this stage only routes between them. They are
 /// not stages of their own because requests address one stage actor for both their responses and
 /// their body reads, and a stage boundary per concern would add events per request on the hot path.
@@ -95,13 +97,23 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         public void OnUpstreamFinish()
         {
-            if (_order.InFlight > 0)
+            // The client will send no more. The parser finishes cleanly only between requests, so every
+            // request in flight arrived whole: answer them, then close (a half-close). A client that
+            // closed entirely makes a write fail, which ends the connection as gone.
+            if (_order.InFlight == 0)
             {
-                // The client closed its side mid-request: it is gone, and so is the work for it.
-                _clientGone = true;
-                _endReason = "client closed the connection with requests in flight";
+                CompleteStage();
+                return;
             }
-            CompleteStage();
+            if (_settings.AbortOnClientFin)
+            {
+                _clientGone = true;
+                _endReason = "client closed its side with requests in flight";
+                CompleteStage();
+                return;
+            }
+            _readingStopped = true;
+            _endReason = "client half-closed";
         }
 
         public void OnUpstreamFailure(Exception e)
@@ -227,9 +239,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 _closeAfterSeq = part.Seq;
                 part = part with { Context = part.Context with { KeepAlive = false } };
             }
-            if (part.IsLast && (part.Seq == _closeAfterSeq || part.Seq == _body.Seq))
-                part = part with { LingerOnClose = true };
-            else if (part.IsFinal && _order.InFlight > 1)
+            if (part.IsFinal && _order.InFlight > 1 && part.Seq != _closeAfterSeq)
                 part = part with { MoreFollow = true };
             Push(_stage.Out, part);
             _order.Sent(part);

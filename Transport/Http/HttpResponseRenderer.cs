@@ -10,7 +10,8 @@ namespace Resume.Transport.Http;
 /// Renders responses to bytes and decides their framing in one place: the app's Content-Length,
 /// else chunked for HTTP/1.1, else close-delimited; no body for HEAD, 1xx, 204 and 304. A head and
 /// the chunks that come with it leave as one write. After a response that must close the connection
-/// it completes, and the write sink closes the socket.
+/// it completes, and the write sink closes the socket once every byte is out (with a reset when a
+/// close-delimited response was cut short).
 /// </summary>
 public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowShape<ResponseOut, OutgoingBytes>>
 {
@@ -76,6 +77,8 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
             if (part.IsAbort)
             {
                 bytes.CloseAfter = true;
+                // A close-delimited body ends at the close: only a reset tells the client it was cut.
+                bytes.ResetAfter = _framing == Framing.CloseDelimited;
             }
             else if (part.IsFinal)
             {
@@ -85,7 +88,6 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
                 bytes.CloseAfter = _closeAfter || (_framing == Framing.Sized && _remaining > 0);
             }
 
-            bytes.LingerOnClose = part.LingerOnClose;
             bytes.MoreFollow = part.MoreFollow;
             if (bytes.Length == 0 && !bytes.CloseAfter)
             {

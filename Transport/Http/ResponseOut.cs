@@ -18,19 +18,16 @@ public sealed record ResponseOut : IDeadLetterSuppression
 
     public bool IsFinal { get; init; }
 
-    /// <summary>Ends the response short: no final chunk, the connection closes, the client sees truncation.</summary>
+    /// <summary>
+    /// Ends the response short: no final chunk, the connection closes (with a reset if the response is
+    /// close-delimited, where a normal close would look like its end), the client sees truncation.
+    /// </summary>
     public bool IsAbort { get; init; }
 
     /// <summary>An interim <c>100 Continue</c>, sent when the app first reads a body the client holds back.</summary>
     public bool IsContinue { get; init; }
 
     public bool IsLast => IsFinal || IsAbort;
-
-    /// <summary>
-    /// If this closes the connection, the client may still be sending (input refused or left
-    /// unread): linger on the close so our response is not destroyed by a reset.
-    /// </summary>
-    public bool LingerOnClose { get; init; }
 
     /// <summary>
     /// Responses to later pipelined requests are on their way: the socket sink may hold these bytes

@@ -21,11 +21,14 @@ public sealed class OutgoingBytes
 
     public long Length { get; private set; }
 
-    /// <summary>Close the connection once these bytes are sent.</summary>
+    /// <summary>Close the connection once these bytes are sent (gracefully, see <see cref="SocketCloser"/>).</summary>
     public bool CloseAfter { get; set; }
 
-    /// <summary>When closing, wait for the client to stop sending (see <see cref="SocketCloser"/>).</summary>
-    public bool LingerOnClose { get; set; }
+    /// <summary>
+    /// These bytes end a response cut short whose framing cannot show it (close-delimited): once they
+    /// are sent, close with a reset, so the client does not take the cut for the end.
+    /// </summary>
+    public bool ResetAfter { get; set; }
 
     /// <summary>More bytes follow at once (pipelined responses): they may go out in the same send.</summary>
     public bool MoreFollow { get; set; }

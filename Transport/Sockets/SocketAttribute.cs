@@ -1,14 +1,23 @@
 using System.Net.Sockets;
+using Akka.Actor;
 using Akka.Streams;
 
 namespace Resume.Transport.Sockets;
 
-/// <summary>The connected socket that one materialization of the socket stages reads and writes.</summary>
-public sealed class SocketAttribute(Socket socket) : Attributes.IAttribute
+/// <summary>
+/// The connected socket that one materialization of the socket stages reads and writes, and who is
+/// told <see cref="SocketClosed"/> once the write sink is done with it.
+/// </summary>
+public sealed class SocketAttribute(Socket socket, IActorRef? owner = null) : Attributes.IAttribute
 {
     public Socket Socket { get; } = socket;
 
-    public static Socket From(Attributes attributes) =>
-        attributes.GetAttribute<SocketAttribute>()?.Socket
+    /// <summary>Told <see cref="SocketClosed"/> when the write sink stops; none if null.</summary>
+    public IActorRef? Owner { get; } = owner;
+
+    public static Socket From(Attributes attributes) => Get(attributes).Socket;
+
+    public static SocketAttribute Get(Attributes attributes) =>
+        attributes.GetAttribute<SocketAttribute>()
         ?? throw new InvalidOperationException("Run the socket stages with a SocketAttribute (see ConnectionGraph).");
 }

@@ -2,38 +2,28 @@ using System.Net.Sockets;
 
 namespace Resume.Transport.Sockets;
 
-/// <summary>Closes sockets so that a response already sent is not destroyed by a reset.</summary>
+/// <summary>
+/// Closes sockets so that a response already sent reaches the client whole, or, when it was cut
+/// short and its framing cannot show it, so that the client sees it was.
+/// </summary>
 public static class SocketCloser
 {
     private const int MaxDiscarded = 1024 * 1024;
 
-    /// <summary>
-    /// Shuts down sending, then reads and discards until the client closes, <paramref name="linger"/>
-    /// passes or 1 MiB came: closing with unread input would make the kernel send RST, which can
-    /// destroy a response (a 400, say) the client has not read yet.
-    /// </summary>
-    /// <param name="clientMaySend">The client may still be sending (its input was refused or left unread): always linger.</param>
-    public static void CloseGracefully(Socket socket, TimeSpan linger, bool clientMaySend)
-    {
-        try
-        {
-            // The client is done and nothing is unread: closing cannot reset what we sent.
-            if (!clientMaySend && socket.Available == 0)
-            {
-                socket.Shutdown(SocketShutdown.Send);
-                socket.Dispose();
-                return;
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            socket.Dispose();
-            return;
-        }
-        _ = LingerAsync(socket, linger);
-    }
+    // What the client sends while we linger is dropped unread, so every lingering socket may share one buffer.
+    private static readonly byte[] Discarded = new byte[4096];
 
-    public static void CloseNow(Socket socket)
+    /// <summary>
+    /// Call once every byte is handed to the kernel. Shuts down sending (the FIN follows the bytes still
+    /// queued), then reads and discards until the client closes, <paramref name="linger"/> passes or
+    /// 1 MiB came, and only then closes. Closing at once would make the kernel answer whatever the
+    /// client still sends (a pipelined request, a body we refused) with a reset, and a reset destroys
+    /// the part of the response the client has not read yet; the client closes only once it has.
+    /// </summary>
+    public static void CloseGracefully(Socket socket, TimeSpan linger) => _ = LingerAsync(socket, linger);
+
+    /// <summary>Closes with a reset (linger 0): what is still queued is dropped and the client sees the connection broken.</summary>
+    public static void Reset(Socket socket)
     {
         try
         {
@@ -51,19 +41,19 @@ public static class SocketCloser
         try
         {
             socket.Shutdown(SocketShutdown.Send);
-            var discard = new byte[4096];
             using var timeout = new CancellationTokenSource(linger);
             var budget = MaxDiscarded;
             int read;
-            while (budget > 0 && (read = await socket.ReceiveAsync(discard, SocketFlags.None, timeout.Token).ConfigureAwait(false)) > 0)
+            while (budget > 0 && (read = await socket.ReceiveAsync(Discarded, SocketFlags.None, timeout.Token).ConfigureAwait(false)) > 0)
                 budget -= read;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The client reset or never closed: either way we are done with it.
+            // The client reset, or did not close in time: either way we are done with it.
         }
         finally
         {
+            // Sending is shut down, so this closes normally (no reset) even with a read still pending.
             socket.Dispose();
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -12,8 +13,11 @@ namespace Resume.Transport.Sockets;
 /// (a response with later pipelined ones on their way) wait for a flush the stage posts to its
 /// dispatcher, which reaches it only after the messages already queued for this stream (an async
 /// callback invoked from inside the stream would run at once): the responses queued meanwhile go
-/// out in the same send. Owns closing the socket: gracefully after the last bytes, at
-/// once when upstream fails.
+/// out in the same send. Owns closing the socket: after the last byte is handed to the kernel, and
+/// never before (it outlives its upstream until then), gracefully through <see cref="SocketCloser"/>;
+/// with a reset only for a response cut short that its framing cannot show, or when upstream fails.
+/// When it stops it tells the socket's owner (<see cref="SocketClosed"/>), which may wait for that
+/// before it lets the connection go (a server draining, say).
 /// </summary>
 public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
 {
@@ -22,12 +26,13 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
     public override SinkShape<OutgoingBytes> Shape => new(In);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, SocketAttribute.From(inheritedAttributes));
+        new Logic(this, SocketAttribute.Get(inheritedAttributes));
 
     private sealed class Logic : GraphStageLogic, IInHandler
     {
         private readonly SocketWriteSink _stage;
         private readonly Socket _socket;
+        private readonly IActorRef? _owner;
         private readonly SocketAsyncEventArgs _args = new();
         private readonly List<OutgoingBytes> _inFlight = new(4);
         private readonly List<OutgoingBytes> _waiting = new(4);
@@ -39,18 +44,23 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private MessageDispatcher? _dispatcher;
         private bool _finishing;
         private bool _closed;
-        private bool _lingerOnClose;
+        private bool _resetAfter;
 
-        public Logic(SocketWriteSink stage, Socket socket)
+        public Logic(SocketWriteSink stage, SocketAttribute socket)
             : base(stage.Shape)
         {
             _stage = stage;
-            _socket = socket;
+            _socket = socket.Socket;
+            _owner = socket.Owner;
             SetHandler(stage.In, this);
         }
 
         public override void PreStart()
         {
+            // Upstream finishes as soon as it has handed over the last bytes; stopping then would close
+            // the socket under a send still in flight (with a reset, losing what was queued). This stage
+            // completes itself once the bytes are out.
+            SetKeepGoing(true);
             var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnSent);
             _args.Completed += (_, args) => onCompleted(args);
             var flush = GetAsyncCallback(OnFlush);
@@ -66,7 +76,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             _waitingBytes += bytes.Length;
             if (bytes.CloseAfter)
                 _finishing = true;
-            _lingerOnClose |= bytes.LingerOnClose;
+            _resetAfter |= bytes.ResetAfter;
             if (!_sending)
             {
                 if (bytes.MoreFollow && !_finishing)
@@ -104,6 +114,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 _args.Dispose();
             }
             ReturnAll(_waiting);
+            _owner?.Tell(SocketClosed.Instance);
         }
 
         private void FlushSoon()
@@ -208,7 +219,10 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseGracefully(_socket, _stage.Linger, _lingerOnClose);
+            if (_resetAfter)
+                SocketCloser.Reset(_socket);
+            else
+                SocketCloser.CloseGracefully(_socket, _stage.Linger);
             CompleteStage();
         }
 
@@ -217,7 +231,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.CloseNow(_socket);
+            SocketCloser.Reset(_socket);
         }
 
         private static void ReturnAll(List<OutgoingBytes> batches)
