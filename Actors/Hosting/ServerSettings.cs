@@ -104,6 +104,7 @@ public sealed record ServerSettings
                 KeepAliveTimeout = connection.PositiveDuration("keep-alive-timeout"),
                 UnreadBodyDrainLimit = connection.Size("unread-body-drain-limit", 0),
                 DrainUnreadExpectedBody = connection.Bool("drain-unread-expected-body"),
+                AbortOnClientFin = connection.Bool("abort-on-client-fin"),
             },
             ReadBufferSize = connection.SmallSize("read-buffer-size", 1),
             WriteHighWaterMark = connection.SmallSize("write-high-water-mark", 1),

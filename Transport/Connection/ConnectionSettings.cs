@@ -26,5 +26,5 @@ public sealed record ConnectionSettings
     /// are ended and their <c>Aborted</c> fires. A client that closed entirely is found out either way,
     /// by a reset or a failed write.
     /// </summary>
-    public bool AbortOnClientFin { get; init; }
+    public required bool AbortOnClientFin { get; init; }
 }

@@ -15,7 +15,10 @@ public enum TimeoutReason
     /// <summary>A whole request took too long (<c>deadline</c>): 504, or the response is cut.</summary>
     Deadline,
 
-    /// <summary>Shutdown's drain ran out (<c>resume.shutdown.drain-deadline</c>): the connections left are closed.</summary>
+    /// <summary>
+    /// Shutdown's drain ran out (<c>resume.shutdown.drain-deadline</c>): requests still running get 503
+    /// with <c>Connection: close</c> (or are cut if their headers went out), then the connections close.
+    /// </summary>
     Drain,
 
     /// <summary>An <c>environ.Async</c> operation took longer than its timeout: it fails with <see cref="TimeoutException"/>.</summary>
