@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Resume.Actors.Tests.Support;
+using Resume.Apps;
 using Resume.Apps.Samples;
 using Xunit.Abstractions;
 
@@ -75,5 +76,27 @@ public sealed class HttpEdgesSpec(ITestOutputHelper output) : ServerSpec(output)
         var names = echoed.RootElement.GetProperty("headers").EnumerateArray().Select(h => h[0].GetString()).ToList();
         Assert.DoesNotContain("Content-Type", names);
         Assert.DoesNotContain("Authorization", names);
+    }
+
+    [Fact]
+    public async Task OPTIONS_asterisk_is_answered_by_the_server_and_never_reaches_the_app()
+    {
+        var calls = 0;
+        IEnumerable<Step> Counting(Environ environ, StartResponse startResponse)
+        {
+            Interlocked.Increment(ref calls);
+            return HelloApp.Run(environ, startResponse);
+        }
+        var server = TestServers.Start(Sys, Counting);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
+
+        var options = await client.ReadResponseAsync();
+        Assert.Equal(200, options.Status);
+        Assert.Contains("OPTIONS", options.Header("Allow"));
+        Assert.Equal("0", options.Header("Content-Length"));
+        Assert.Empty(options.Body);
+        Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+        Assert.Equal(1, calls);
     }
 }
