@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Resume.Actors.Tests.Support;
@@ -98,5 +99,30 @@ public sealed class HttpEdgesSpec(ITestOutputHelper output) : ServerSpec(output)
         Assert.Empty(options.Body);
         Assert.Equal(200, (await client.ReadResponseAsync()).Status);
         Assert.Equal(1, calls);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_that_disconnects_mid_upload_is_counted_aborted_not_failed(bool reset)
+    {
+        var settings = TestServers.Settings with { StatusPath = "/_status" };
+        var server = TestServers.Start(Sys, TestServers.Demo(settings), settings);
+        var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" + new string('x', 1000));
+        await AwaitAssertAsync(() => Assert.Single(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
+        if (reset)
+            client.Socket.LingerState = new LingerOption(true, 0);
+        else
+            client.ShutdownSend();
+        await client.DisposeAsync();
+        await AwaitAssertAsync(() => Assert.Empty(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
+
+        await using var status = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await status.SendAsync("GET /_status HTTP/1.1\r\nHost: t\r\n\r\n");
+        using var json = JsonDocument.Parse((await status.ReadResponseAsync()).Body);
+        var totals = json.RootElement.GetProperty("totals");
+        Assert.Equal(1, totals.GetProperty("aborted").GetInt32());
+        Assert.Equal(0, totals.GetProperty("failed").GetInt32());
     }
 }
