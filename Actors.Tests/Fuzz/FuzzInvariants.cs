@@ -8,21 +8,27 @@ namespace Resume.Actors.Tests.Fuzz;
 /// What must hold whatever a client sends: the server answers with no 5xx but 501 (a transfer coding
 /// it does not decode) and 505 (a version it does not speak), every response is well-formed, and the
 /// connection ends within the bound its timeouts set. The client half-closes after its bytes, as
-/// <c>printf ... | nc</c> does, so the server never waits on input that will not come.
+/// <c>printf ... | nc</c> does, so the server never waits on input that will not come; or it holds
+/// the connection open, and the server's header and keep-alive timeouts must end it.
 /// </summary>
 public static class FuzzInvariants
 {
     private static readonly int[] AllowedServerErrors = [501, 505];
 
-    /// <summary>Sends <paramref name="input"/> and throws, naming the rule, if the server broke one; else the statuses it answered.</summary>
-    public static async Task<IReadOnlyList<int>> HoldForAsync(IPEndPoint server, FuzzCase input, TimeSpan bound)
+    /// <summary>
+    /// Sends <paramref name="input"/>, then half-closes unless told to <paramref name="holdOpen"/> (the
+    /// server must then end the connection by its own timeouts), and throws, naming the rule, if the
+    /// server broke one; else the statuses it answered.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> HoldForAsync(IPEndPoint server, FuzzCase input, TimeSpan bound, bool holdOpen = false)
     {
         var statuses = new List<int>();
         await using var client = await RawHttpClient.ConnectAsync(server);
         try
         {
             await client.SendInPiecesAsync(input.Bytes, input.Pieces);
-            client.ShutdownSend();
+            if (!holdOpen)
+                client.ShutdownSend();
         }
         catch (SocketException)
         {

@@ -64,6 +64,29 @@ public sealed class RequestFuzzSpec(ITestOutputHelper output) : ServerSpec(outpu
         Assert.True(served > 0, "the well-formed client was never served");
     }
 
+    [Fact]
+    public async Task Fuzzed_requests_left_open_are_ended_by_the_header_and_keep_alive_timeouts()
+    {
+        var server = StartServer(out var bound);
+        // Inputs that frame no body: a stalled body ends at the suspend timeout today (issue 9, item 4),
+        // which is not what this checks. Run together, so the waits for the timeouts overlap.
+        var inputs = Gen.Sample(Gen.Where(FuzzedRequests.Cases, input => !FramesABody(input.Bytes)), 40);
+
+        var statuses = await Task.WhenAll(inputs.Select(async input =>
+        {
+            try
+            {
+                return await FuzzInvariants.HoldForAsync(server.Endpoint, input, bound, holdOpen: true);
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException($"{e.Message} Input: {input}", e);
+            }
+        }));
+
+        Output!.WriteLine("Answers: " + string.Join(", ", statuses.SelectMany(s => s).GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}")));
+    }
+
     [Theory]
     [MemberData(nameof(Regressions))]
     public async Task An_input_that_once_broke_the_server_now_holds_to_the_rules_whole_and_a_byte_at_a_time(string file)
@@ -73,6 +96,12 @@ public sealed class RequestFuzzSpec(ITestOutputHelper output) : ServerSpec(outpu
 
         await FuzzInvariants.HoldForAsync(server.Endpoint, new FuzzCase(bytes, [bytes.Length]), bound);
         await FuzzInvariants.HoldForAsync(server.Endpoint, new FuzzCase(bytes, [.. Enumerable.Repeat(1, bytes.Length)]), bound);
+    }
+
+    private static bool FramesABody(byte[] input)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(input);
+        return text.Contains("content-length", StringComparison.OrdinalIgnoreCase) || text.Contains("transfer-encoding", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The demo with short timeouts; <paramref name="bound"/> is how long a connection may outlive its input.</summary>
