@@ -6,8 +6,9 @@ using FsCheck.Fluent;
 namespace Resume.Actors.Tests.Fuzz;
 
 /// <summary>
-/// Generates requests for the demo's apps: one to three well-formed HTTP/1.x requests (bodies sized,
-/// chunked with extensions and trailers, or none; pipelined; after empty lines), then mutated at
+/// Generates requests for the demo's apps: one to three HTTP/1.x requests, well-formed but for a rare
+/// HTTP/2.0 or gzip coding (bodies sized, chunked with extensions and trailers, or none; pipelined;
+/// after empty lines), then mutated at
 /// random places (bytes flipped, fragments that smuggle or break framing inserted, ranges deleted or
 /// repeated, the input cut short), and cut into writes of random sizes.
 /// </summary>
@@ -45,13 +46,13 @@ public static class FuzzedRequests
     private static Gen<byte[]> Request =>
         from method in Gen.Elements(Methods)
         from target in Gen.Elements(Targets)
-        from http10 in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from minor in Gen.Frequency((10, Gen.Constant("1.1")), (2, Gen.Constant("1.0")), (1, Gen.Constant("2.0")))
         from extra in Gen.Choose(0, 3).SelectMany(n => Header.ArrayOf(n))
         from connection in Gen.Elements("", "Connection: close\r\n", "Connection: keep-alive\r\n")
         from expect in Gen.Frequency((5, Gen.Constant("")), (1, Gen.Constant("Expect: 100-continue\r\n")))
         from body in Body
         select Encoding.Latin1.GetBytes(
-            $"{method} {target} HTTP/1.{(http10 ? 0 : 1)}\r\n{(http10 ? "" : "Host: t\r\n")}{string.Concat(extra)}{connection}{expect}{body}");
+            $"{method} {target} HTTP/{minor}\r\n{(minor == "1.0" ? "" : "Host: t\r\n")}{string.Concat(extra)}{connection}{expect}{body}");
 
     private static Gen<string> Header =>
         from name in Gen.Elements("X-Fuzz", "Accept", "Cookie", "Content-Type", "User-Agent", "X_Under")
@@ -63,10 +64,11 @@ public static class FuzzedRequests
         Gen.Constant("\r\n"),
         from length in Gen.Choose(0, 40)
         select $"Content-Length: {length.ToString(CultureInfo.InvariantCulture)}\r\n\r\n{new string('b', length)}",
+        from codings in Gen.Elements("chunked", "chunked", "chunked", "identity, chunked", "gzip, chunked")
         from chunks in Gen.Choose(1, 12).ArrayOf(3)
         from extension in Gen.Elements("", ";a", ";a=b", ";a=\"q \\\" t\"")
         from trailer in Gen.Elements("", "X-Sum: 1\r\n", "Content-Type: text/evil\r\n")
-        select "Transfer-Encoding: chunked\r\n\r\n"
+        select $"Transfer-Encoding: {codings}\r\n\r\n"
             + string.Concat(chunks.Select(size => $"{size:x}{extension}\r\n{new string('c', size)}\r\n"))
             + $"0\r\n{trailer}\r\n");
 
