@@ -119,6 +119,92 @@ public sealed class HttpRequestParserSpec(ITestOutputHelper testOutput) : Akka.T
         Assert.True(parts.Count <= 1);
     }
 
+    [Theory]
+    [InlineData("Transfer-Encoding: gzip, chunked\r\n\r\n", RequestRejectionReason.UnsupportedTransferCoding, 501)]
+    [InlineData("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", RequestRejectionReason.UnsupportedTransferCoding, 501)]
+    [InlineData("Transfer-Encoding: chunked, gzip\r\n\r\n", RequestRejectionReason.ChunkedNotLast, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.InvalidChunkExtension, 400)]
+    // Whitespace between the size and its first ';' stays refused, as the gunicorn corpus has it for "0 ".
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5 ;a\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.MalformedChunkSize, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;a@b\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.InvalidChunkExtension, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;a b\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.InvalidChunkExtension, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;a=\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.InvalidChunkExtension, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;a=\"open\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.InvalidChunkExtension, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;a=\x01\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.InvalidChunkExtension, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n5;name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\nhello\r\n0\r\n\r\n", RequestRejectionReason.ChunkLineTooLong, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 5\r\n\r\n", RequestRejectionReason.ForbiddenTrailer, 400)]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n0\r\nX-Long: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", RequestRejectionReason.TrailerLineTooLong, 431)]
+    public void A_body_framing_or_chunk_line_that_breaks_a_rule_is_refused_with_its_reason(string afterHost, RequestRejectionReason reason, int status)
+    {
+        var limits = TestServers.Settings.Limits with { MaxChunkLine = 32, MaxHeaderField = 64 };
+        var (_, error) = ToEnd(RunFrom(this, InPieces("POST / HTTP/1.1\r\nHost: x\r\n" + afterHost, maxPiece: 5), new HttpRequestParser(limits)));
+
+        var rejection = Assert.IsType<RequestRejectedException>(error);
+        Assert.Equal(reason, rejection.Reason);
+        Assert.Equal(status, rejection.Status);
+    }
+
+    [Theory]
+    [InlineData("5;name=value")]
+    [InlineData("5;a;b=c;d")]
+    [InlineData("5; a = b ;c")]
+    [InlineData("5;q=\"quoted ;= \\\"text\\\" \xE9\"")]
+    public void Chunk_extensions_of_the_RFC_grammar_are_accepted_and_ignored(string sizeLine)
+    {
+        var limits = TestServers.Settings.Limits;
+        var request = $"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity, chunked\r\n\r\n{sizeLine}\r\nhello\r\n0;end\r\n\r\n";
+        var (parts, error) = ToEnd(RunFrom(this, InPieces(request, maxPiece: 3), new HttpRequestParser(limits)));
+
+        Assert.Null(error);
+        Assert.Equal("hello", string.Concat(parts.OfType<RequestBody>().Select(b => Encoding.Latin1.GetString(b.Data.Span))));
+    }
+
+    [Fact]
+    public void Empty_lines_before_a_request_line_are_ignored_even_a_byte_at_a_time_up_to_a_bound()
+    {
+        const string Requests = "\r\n\r\nGET /1 HTTP/1.1\r\nHost: x\r\n\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n";
+        var (parts, error) = ToEnd(RunFrom(this, InPieces(Requests, maxPiece: 1), new HttpRequestParser(TestServers.Settings.Limits)));
+        Assert.Null(error);
+        Assert.Equal(new[] { "/1", "/2" }, parts.Cast<RequestHead>().Select(h => h.Path));
+
+        var tooMany = string.Concat(Enumerable.Repeat("\r\n", 9)) + "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        (_, error) = ToEnd(RunFrom(this, InPieces(tooMany, maxPiece: 1), new HttpRequestParser(TestServers.Settings.Limits)));
+        Assert.Equal(RequestRejectionReason.TooManyEmptyLinesBeforeRequest, Assert.IsType<RequestRejectedException>(error).Reason);
+
+        (_, error) = ToEnd(RunFrom(this, InPieces("\rGET / HTTP/1.1\r\nHost: x\r\n\r\n", maxPiece: 1), new HttpRequestParser(TestServers.Settings.Limits)));
+        Assert.Equal(RequestRejectionReason.MalformedRequestLine, Assert.IsType<RequestRejectedException>(error).Reason);
+    }
+
+    [Fact]
+    public void Trailer_fields_are_dropped_even_those_a_trailer_may_not_carry_unless_they_frame_or_route()
+    {
+        const string Requests =
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            "5\r\nhello\r\n0\r\nContent-Type: text/evil\r\nAuthorization: Basic eA==\r\nCache-Control: no-cache\r\nX-Checksum: 1\r\n\r\n" +
+            "GET /next HTTP/1.1\r\nHost: x\r\n\r\n";
+        var (parts, error) = ToEnd(RunFrom(this, InPieces(Requests, maxPiece: 4), new HttpRequestParser(TestServers.Settings.Limits)));
+
+        Assert.Null(error);
+        var heads = parts.OfType<RequestHead>().ToList();
+        Assert.Equal(new[] { "/", "/next" }, heads.Select(h => h.Path));
+        Assert.DoesNotContain(heads[0].Headers, h => h.Key is "Content-Type" or "Authorization");
+        Assert.Equal("hello", string.Concat(parts.OfType<RequestBody>().Select(b => Encoding.Latin1.GetString(b.Data.Span))));
+    }
+
+    [Fact]
+    public void An_expectation_of_100_continue_is_kept_for_HTTP_1_1_and_ignored_for_HTTP_1_0()
+    {
+        const string Requests =
+            "POST /11 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\na" +
+            "POST /10 HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nb";
+        var (parts, error) = ToEnd(RunFrom(this, InPieces(Requests, maxPiece: 64), new HttpRequestParser(TestServers.Settings.Limits)));
+
+        Assert.Null(error);
+        var heads = parts.OfType<RequestHead>().ToList();
+        Assert.True(heads[0].ExpectContinue);
+        Assert.False(heads[1].ExpectContinue);
+    }
+
     [Fact]
     public void A_connection_that_closes_inside_a_head_or_a_body_is_refused_and_one_that_closes_between_requests_completes()
     {

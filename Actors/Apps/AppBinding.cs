@@ -7,7 +7,7 @@ namespace Resume.Actors.Apps;
 /// <summary>
 /// Chooses the route of each request before its app starts, since how an app runs (blocking,
 /// pre-buffered, deadlines) must be known before it is called. The status endpoint, when on, is
-/// answered ahead of the app.
+/// answered ahead of the app, and <c>OPTIONS *</c> by the server itself (<see cref="ServerOptions"/>).
 /// </summary>
 public sealed class AppBinding
 {
@@ -19,10 +19,10 @@ public sealed class AppBinding
         Routes = routes;
     }
 
-    /// <summary>Every route a request may take.</summary>
+    /// <summary>Every route of an app a request may take (the server's own <see cref="ServerOptions"/> aside).</summary>
     public IReadOnlyList<AppRoute> Routes { get; }
 
-    public AppRoute Resolve(RequestHead head) => _resolve(head);
+    public AppRoute Resolve(RequestHead head) => ServerOptions.Applies(head.Method, head.Target) ? ServerOptions.Route : _resolve(head);
 
     /// <summary>One app on every path.</summary>
     public static AppBinding Single(string name, App app, AppOptions options)

@@ -365,8 +365,18 @@ public sealed partial class RequestActor : ActorBase
             Context.Stop(Self);
             return;
         }
-        _outcome = RequestOutcome.Failed;
         var ending = _app.Ending;
+        if (ending.BodyError is ClientClosedMidBodyException)
+        {
+            // The client left mid-upload (its FIN came before the body's end): aborted, not a failure
+            // (PostStop fires Aborted). The answer still goes out, for a client that only half-closed.
+            _outcome = RequestOutcome.Aborted;
+            Log.Info("[{0}] {1} {2}: aborted: the client closed the connection before the body ended", _start.RequestId, _start.Head.Method, _start.Head.Target);
+            _sender.End(ending, _app.Response, _start.RequestId);
+            Context.Stop(Self);
+            return;
+        }
+        _outcome = RequestOutcome.Failed;
         if (ending.BodyError is { } rejected)
             Log.Info("[{0}] {1} {2}: request body refused ({3}): {4}", _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.StatusCode, rejected.Message);
         else

@@ -129,7 +129,9 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
         onDone?.Invoke();
     }
 
-    public void OnBodyFailed(RequestRejectedException rejection) => FailWith(new RequestBodyException(rejection.Status, rejection.Message));
+    public void OnBodyFailed(RequestRejectedException rejection) => FailWith(rejection.Reason == RequestRejectionReason.ClosedInBody
+        ? new ClientClosedMidBodyException(rejection)
+        : new RequestBodyException(rejection.Status, rejection.Message));
 
     /// <summary>The request is over: a read still waiting, or any later, fails rather than waiting forever.</summary>
     public void Abort()

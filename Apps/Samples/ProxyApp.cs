@@ -11,14 +11,17 @@ public static class ProxyApp
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    // Its length is what Content-Length declares: counted, never written by hand.
+    private static readonly byte[] Usage = "proxy needs ?url=http(s)://...\n"u8.ToArray();
+
     private static readonly string[] Passed = ["Content-Type", "Content-Length", "Cache-Control", "ETag", "Last-Modified"];
 
     public static IEnumerable<Step> Run(Environ environ, StartResponse startResponse)
     {
         if (!environ.Query.TryGetValue("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
         {
-            startResponse("400 Bad Request", Responses.Sized("text/plain", 30));
-            yield return "proxy needs ?url=http(s)://...\n";
+            startResponse("400 Bad Request", Responses.Sized("text/plain", Usage.Length));
+            yield return Usage;
             yield break;
         }
 

@@ -9,7 +9,9 @@ namespace Resume.Transport.Http;
 /// </summary>
 public static class HeadParser
 {
-    private static readonly string[] KnownCodings = ["chunked", "gzip", "x-gzip", "deflate", "compress", "x-compress", "identity"];
+    // The codings the server can decode: a body in any other (gzip, ...) is answered 501, rather than
+    // handed to an app that would take it for the content. "identity" changes nothing (RFC 2616 had it).
+    private static readonly string[] DecodedCodings = ["chunked", "identity"];
 
     /// <param name="head">The head up to and including the CRLF of its blank line.</param>
     public static RequestHead Parse(ReadOnlySpan<byte> head, HttpLimits limits)
@@ -167,13 +169,14 @@ public static class HeadParser
                 throw new RequestRejectedException(RequestRejectionReason.ContentLengthWithTransferEncoding);
             if (minor == 0)
                 throw new RequestRejectedException(RequestRejectionReason.TransferEncodingInHttp10);
-            foreach (var coding in codings)
-            {
-                if (Array.IndexOf(KnownCodings, coding) < 0)
-                    throw new RequestRejectedException(RequestRejectionReason.UnsupportedTransferCoding, coding);
-            }
+            // Framing first (RFC 9112 §6.3: chunked not last is a 400 whatever the codings), then support (§6.1: 501).
             if (codings.Count == 0 || codings[^1] != "chunked" || codings.IndexOf("chunked") != codings.Count - 1)
                 throw new RequestRejectedException(RequestRejectionReason.ChunkedNotLast);
+            foreach (var coding in codings)
+            {
+                if (Array.IndexOf(DecodedCodings, coding) < 0)
+                    throw new RequestRejectedException(RequestRejectionReason.UnsupportedTransferCoding, coding);
+            }
             framing = BodyFraming.Chunked;
         }
         else if (fields.ContentLengthCount > 1)
@@ -201,7 +204,8 @@ public static class HeadParser
             Framing = framing,
             ContentLength = contentLength,
             KeepAlive = keepAlive,
-            ExpectContinue = fields.ExpectContinue,
+            // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
+            ExpectContinue = fields.ExpectContinue && minor == 1,
             Authority = AbsoluteAuthority(target) ?? fields.Host ?? "",
         };
     }

@@ -21,7 +21,7 @@ public sealed record HttpLimits
     /// <summary>Largest request body (413 past it).</summary>
     public required long MaxBodySize { get; init; }
 
-    /// <summary>Longest chunk-size line with its extensions.</summary>
+    /// <summary>Longest chunk-size line with its extensions (400 past it).</summary>
     public required int MaxChunkLine { get; init; }
 
     /// <summary>How long a started request head may take to arrive whole (408 past it).</summary>

@@ -1,6 +1,5 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
-using Resume.Http;
 using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Http;
@@ -14,11 +13,16 @@ namespace Resume.Transport.Http;
 /// </summary>
 public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte>, RequestPart>>
 {
-    private static readonly string[] ForbiddenTrailers =
-    [
-        "Transfer-Encoding", "Content-Length", "Host", "Content-Type", "Content-Encoding", "Content-Range",
-        "Trailer", "TE", "Expect", "Range", "Authorization", "Cache-Control", "Max-Forwards", "Connection",
-    ];
+    // Trailer fields are checked and dropped: WSGI has no API for them, and none of those that RFC 9110
+    // §6.5.1 keeps out of trailers (Content-Type, Authorization, ...) may reach an app as if it were a
+    // header. These three would frame or route the request: sent after the body they can only be an
+    // attempt to smuggle, so the request is refused (as the gunicorn corpus expects for Host and
+    // Transfer-Encoding).
+    private static readonly string[] RefusedTrailers = ["Transfer-Encoding", "Content-Length", "Host"];
+
+    // RFC 9112 §2.2 lets a server ignore at least one empty line before a request line (some clients
+    // send a CRLF after a body); past this many it is not a client being lenient.
+    private const int MaxEmptyLinesBeforeRequest = 8;
 
     private readonly HttpLimits _limits;
 
@@ -62,6 +66,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private long _remaining;
         private long _bodyTotal;
         private int _crlfSeen;
+        // CR and LF bytes of empty lines skipped before the next request line: odd while a CR waits for its LF.
+        private int _emptyLineBytes;
         private int _trailerCount;
         private bool _upstreamFinished;
 
@@ -142,7 +148,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                             return null;
                         return TakeBody();
                     case State.ChunkLine:
-                        if (!TryTakeLine(_limits.MaxChunkLine, out var sizeLine))
+                        if (!TryTakeLine(_limits.MaxChunkLine, RequestRejectionReason.ChunkLineTooLong, out var sizeLine))
                             return null;
                         StartChunk(ParseChunkSize(sizeLine.Span));
                         break;
@@ -152,7 +158,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                         _state = State.ChunkLine;
                         break;
                     case State.Trailers:
-                        if (!TryTakeLine(_limits.MaxHeaderField, out var trailer))
+                        if (!TryTakeLine(_limits.MaxHeaderField, RequestRejectionReason.TrailerLineTooLong, out var trailer))
                             return null;
                         if (trailer.IsEmpty)
                         {
@@ -169,9 +175,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         {
             if (_accumulatedLength == 0)
             {
-                while (_input.Length >= 2 && _input.Span[0] == '\r' && _input.Span[1] == '\n')
-                    _input = _input[2..];
-                if (_input.IsEmpty)
+                if (!SkipEmptyLines())
                     return null;
                 if (!_headTimeout!.IsRunning)
                     _headTimeout.Start(Environment.TickCount64);
@@ -204,9 +208,35 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             return StartRequest(parsed);
         }
 
+        /// <summary>
+        /// Skips the empty lines before a request line, however they arrive (a CR in one read, its LF in
+        /// the next); false when the input is used up. They do not start the head timeout: the
+        /// connection's keep-alive timeout still runs.
+        /// </summary>
+        private bool SkipEmptyLines()
+        {
+            var span = _input.Span;
+            var i = 0;
+            for (; i < span.Length; i++)
+            {
+                var crWaiting = (_emptyLineBytes & 1) == 1;
+                if (span[i] != (crWaiting ? (byte)'\n' : (byte)'\r'))
+                {
+                    if (crWaiting)
+                        throw new RequestRejectedException(RequestRejectionReason.MalformedRequestLine);
+                    break;
+                }
+                if (++_emptyLineBytes > 2 * MaxEmptyLinesBeforeRequest)
+                    throw new RequestRejectedException(RequestRejectionReason.TooManyEmptyLinesBeforeRequest, MaxEmptyLinesBeforeRequest);
+            }
+            _input = _input[i..];
+            return !_input.IsEmpty;
+        }
+
         private RequestHead StartRequest(RequestHead head)
         {
             _headTimeout!.Stop();
+            _emptyLineBytes = 0;
             _bodyTotal = 0;
             _state = head.Framing switch
             {
@@ -278,7 +308,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             _state = State.ChunkData;
         }
 
-        /// <summary>chunk-size [ ";" chunk-ext ]: hex digits only, no sign, no whitespace before the extension.</summary>
+        /// <summary>chunk-size [ chunk-ext ]: hex digits only, no sign, no whitespace before the extension (RFC 9112 §7.1).</summary>
         private static long ParseChunkSize(ReadOnlySpan<byte> line)
         {
             long size = 0;
@@ -294,11 +324,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             }
             if (i == 0 || (i < line.Length && line[i] != ';'))
                 throw new RequestRejectedException(RequestRejectionReason.MalformedChunkSize);
-            for (; i < line.Length; i++)
-            {
-                if (!HttpSyntax.IsFieldValue(line[i]))
-                    throw new RequestRejectedException(RequestRejectionReason.InvalidChunkExtension);
-            }
+            if (!ChunkExtensions.AreValid(line[i..]))
+                throw new RequestRejectedException(RequestRejectionReason.InvalidChunkExtension);
             return size;
         }
 
@@ -324,21 +351,21 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             if (++_trailerCount > _limits.MaxHeaderCount)
                 throw new RequestRejectedException(RequestRejectionReason.TooManyTrailers, _limits.MaxHeaderCount);
             var (name, _) = HeadParser.ParseField(line);
-            foreach (var forbidden in ForbiddenTrailers)
+            foreach (var refused in RefusedTrailers)
             {
-                if (name.Equals(forbidden, StringComparison.OrdinalIgnoreCase))
+                if (name.Equals(refused, StringComparison.OrdinalIgnoreCase))
                     throw new RequestRejectedException(RequestRejectionReason.ForbiddenTrailer, name);
             }
         }
 
         /// <summary>Takes one CRLF-terminated line (without the CRLF), gathering it across reads.</summary>
-        private bool TryTakeLine(int limit, out ReadOnlyMemory<byte> line)
+        private bool TryTakeLine(int limit, RequestRejectionReason tooLong, out ReadOnlyMemory<byte> line)
         {
             var lf = _input.Span.IndexOf((byte)'\n');
             if (lf < 0)
             {
                 if (_accumulatedLength + _input.Length > limit)
-                    throw new RequestRejectedException(RequestRejectionReason.ChunkOrTrailerLineTooLong, limit);
+                    throw new RequestRejectedException(tooLong, limit);
                 Accumulate(_input.Span);
                 _input = default;
                 line = default;
@@ -356,7 +383,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
             }
             _input = _input[(lf + 1)..];
             if (line.Length > limit)
-                throw new RequestRejectedException(RequestRejectionReason.ChunkOrTrailerLineTooLong, limit);
+                throw new RequestRejectedException(tooLong, limit);
             if (line.Length < 2 || line.Span[^2] != '\r')
                 throw new RequestRejectedException(RequestRejectionReason.BareLineFeedInChunkOrTrailer);
             line = line[..^2];

@@ -27,6 +27,7 @@ public sealed class RequestHead : RequestPart
     /// <summary>Whether the client allows the connection to stay open after this exchange.</summary>
     public required bool KeepAlive { get; init; }
 
+    /// <summary>An HTTP/1.1 request asked for <c>100 Continue</c> before sending its body (HTTP/1.0 ones are ignored).</summary>
     public bool ExpectContinue { get; init; }
 
     /// <summary>The authority the request names: the absolute-form target's, else Host's; may be empty.</summary>

@@ -7,6 +7,7 @@ namespace Resume.Transport.Http;
 public enum RequestRejectionReason
 {
     // The request line.
+    TooManyEmptyLinesBeforeRequest,
     MalformedRequestLine,
     InvalidMethod,
     InvalidTargetCharacter,
@@ -49,7 +50,8 @@ public enum RequestRejectionReason
     InvalidChunkExtension,
     ChunkDataNotFollowedByCrlf,
     BareLineFeedInChunkOrTrailer,
-    ChunkOrTrailerLineTooLong,
+    ChunkLineTooLong,
+    TrailerLineTooLong,
     TooManyTrailers,
     ForbiddenTrailer,
 

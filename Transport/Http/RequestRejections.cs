@@ -16,6 +16,7 @@ public static class RequestRejections
 
     private static (int Status, string Message) Describe(RequestRejectionReason reason) => reason switch
     {
+        RequestRejectionReason.TooManyEmptyLinesBeforeRequest => (400, "More than {0} empty lines came before the request line."),
         RequestRejectionReason.MalformedRequestLine => (400, "The request line is malformed."),
         RequestRejectionReason.InvalidMethod => (400, "The request method is not a valid upper-case token."),
         RequestRejectionReason.InvalidTargetCharacter => (400, "The request-target holds a space or a control character."),
@@ -52,12 +53,13 @@ public static class RequestRejections
 
         RequestRejectionReason.MalformedChunkSize => (400, "The chunk size line is malformed."),
         RequestRejectionReason.ChunkSizeTooLarge => (413, "The chunk size is too large."),
-        RequestRejectionReason.InvalidChunkExtension => (400, "A chunk extension holds a control character."),
+        RequestRejectionReason.InvalidChunkExtension => (400, "A chunk extension is not ;name or ;name=value of tokens or a quoted string."),
         RequestRejectionReason.ChunkDataNotFollowedByCrlf => (400, "Chunk data is not followed by CRLF."),
         RequestRejectionReason.BareLineFeedInChunkOrTrailer => (400, "A chunk or trailer line ends in a bare LF."),
-        RequestRejectionReason.ChunkOrTrailerLineTooLong => (431, "A chunk or trailer line is longer than {0} bytes."),
+        RequestRejectionReason.ChunkLineTooLong => (400, "A chunk size line is longer than {0} bytes."),
+        RequestRejectionReason.TrailerLineTooLong => (431, "A trailer field line is longer than {0} bytes."),
         RequestRejectionReason.TooManyTrailers => (431, "The request has more than {0} trailer fields."),
-        RequestRejectionReason.ForbiddenTrailer => (400, "The trailer field '{0}' is not allowed."),
+        RequestRejectionReason.ForbiddenTrailer => (400, "The trailer field '{0}' would frame or route the request, which a trailer may not."),
 
         RequestRejectionReason.ClosedInHead => (400, "The connection closed before the request head ended."),
         RequestRejectionReason.ClosedInBody => (400, "The connection closed before the request body ended."),
