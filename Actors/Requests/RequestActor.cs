@@ -19,6 +19,9 @@ namespace Resume.Actors.Requests;
 /// its turn or backing off after empty chunks; backpressured until the stage accepts what was sent;
 /// ended. Chunks yielded in a row leave together (<see cref="ResponseSender"/>). The iterator is
 /// disposed exactly once, whatever ends the request.
+/// (A little over 400 lines: every phase change and every way a request ends — completion, app
+/// failure, timeout, drain deadline, disconnect, a fault of its own — stay in this one file, so each
+/// transition can be read in one place; the parts it drives are the types beside it.)
 /// </summary>
 public sealed partial class RequestActor : ActorBase
 {
