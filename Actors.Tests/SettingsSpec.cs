@@ -44,8 +44,10 @@ public sealed class SettingsSpec
     [InlineData("resume.blocking-dispatcher.thread-count = -1", "resume.blocking-dispatcher.thread-count", "at least 1")]
     [InlineData("resume.small-mailbox.mailbox-type = \"\"", "resume.small-mailbox.mailbox-type", "is empty")]
     [InlineData("resume.connection.drain-unread-expected-body = maybe", "resume.connection.drain-unread-expected-body", "not on or off")]
-    [InlineData("resume.server.host = \"my-host\"", "resume.server.host", "not an IP address")]
-    [InlineData("resume.server.host = \"8080\"", "resume.server.host", "not an IP address")]
+    [InlineData("resume.server.host = \"my host\"", "resume.server.host", "not an IP address or a host name")]
+    [InlineData("resume.server.host = \"8080\"", "resume.server.host", "not an IP address or a host name")]
+    [InlineData("resume.server.host = \"10.0.0\"", "resume.server.host", "not an IP address or a host name")]
+    [InlineData("resume.server.reuse-port = sometimes", "resume.server.reuse-port", "not on or off")]
     [InlineData("resume.server.status-path = status", "resume.server.status-path", "must start with /")]
     [InlineData("resume.server.server-header = \"Resume\\r\\nX-Injected: 1\"", "resume.server.server-header", "cannot be a header value")]
     [InlineData("resume.limits = 5", "resume.limits", "is not a section")]
@@ -78,6 +80,14 @@ public sealed class SettingsSpec
     public void An_app_section_takes_only_the_keys_an_app_may_override()
     {
         Assert.Equal("resume.apps.hello.response-batch-bytes", Refused("resume.apps.hello.response-batch-bytes = 1k").Key);
+    }
+
+    [Fact]
+    public void Host_names_are_taken_as_hosts_are_resolved_only_at_start()
+    {
+        Assert.Equal("localhost", Read("resume.server.host = localhost").Host);
+        Assert.Equal("no-such-host.invalid", Read("resume.server.host = \"no-such-host.invalid\"").Host);
+        Assert.Equal("::1", Read("resume.server.host = \"::1\"").Host);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Apps;
 using Resume.Actors.Server;
@@ -16,14 +17,16 @@ namespace Resume.Actors.Hosting;
 public static class ResumeHost
 {
     /// <summary>
-    /// The host for <paramref name="options"/>, its configuration read and checked first: a bad value,
-    /// an unknown key or app throws a <see cref="SettingsException"/> before anything starts.
+    /// The host for <paramref name="options"/>, its configuration read and checked and its port bound
+    /// first: a bad value, an unknown key or app, a host that does not resolve or a port in use throws
+    /// a <see cref="SettingsException"/> before anything starts.
     /// </summary>
     public static IHost Build(CommandLine options)
     {
         var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig());
         var settings = ServerSettings.FromConfig(config);
         var apps = Bind(settings);
+        var listener = ListeningSocket.Open(settings);
 
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAkka("resume", (akka, _) =>
@@ -32,7 +35,7 @@ public static class ResumeHost
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
-                var server = ResumeServer.Start(system, settings, apps);
+                var server = ResumeServer.Start(system, settings, apps, listener);
                 registry.Register<ServerActor>(server.Actor);
                 var shutdown = CoordinatedShutdown.Get(system);
                 shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "resume-unbind", async () =>
@@ -41,6 +44,7 @@ public static class ResumeHost
                     await server.Actor.Ask<Done>(ServerActor.Drain.Instance, settings.DrainDeadline + TimeSpan.FromSeconds(2)));
             });
         });
+        builder.Services.AddHostedService<HangupSignal>();
         return builder.Build();
     }
 

@@ -13,12 +13,15 @@ namespace Resume.Actors.Hosting;
 /// </summary>
 public sealed record ServerSettings
 {
-    /// <summary>The IP address to listen on.</summary>
+    /// <summary>The IP address or host name to listen on (a name is resolved at start, <see cref="ListenAddress"/>).</summary>
     public required string Host { get; init; }
 
     public required int Port { get; init; }
 
     public required int Backlog { get; init; }
+
+    /// <summary>Let other sockets that ask for it listen on the same port (SO_REUSEPORT); off, a port in use stops the server.</summary>
+    public required bool ReusePort { get; init; }
 
     public required int MaxConnections { get; init; }
 
@@ -79,9 +82,10 @@ public sealed record ServerSettings
         var apps = resume.Section("apps");
         var settings = new ServerSettings
         {
-            Host = server.IpAddress("host"),
+            Host = server.Host("host"),
             Port = server.Int("port", 0, 65535),
             Backlog = server.Int("backlog", 1),
+            ReusePort = server.Bool("reuse-port"),
             MaxConnections = server.Int("max-connections", 1),
             ConnectionHosts = server.Int("connection-hosts", 0),
             ServerHeader = server.Text("server-header", FieldValueProblem),
