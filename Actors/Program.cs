@@ -18,6 +18,9 @@ public static class Program
             return 2;
         }
 
+        // Before the settings are read: max-connections = auto is worked out from the raised limit.
+        DescriptorLimit.RaiseSoftToHard();
+
         IHost host;
         try
         {

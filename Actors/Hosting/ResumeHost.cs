@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Apps;
@@ -28,7 +29,12 @@ public static class ResumeHost
         var apps = Bind(settings);
         var listener = ListeningSocket.Open(settings);
 
-        var builder = Host.CreateApplicationBuilder();
+        // No watching of appsettings files for changes (Resume has none: HOCON configures it). The
+        // watcher's thread is the first casualty when descriptors run out: reloading a file it saw
+        // change fails with EMFILE, and the runtime aborts the process (PAL_SEHException, exit 134).
+        var hostConfiguration = new ConfigurationManager();
+        hostConfiguration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = hostConfiguration });
         builder.Services.AddAkka("resume", (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);

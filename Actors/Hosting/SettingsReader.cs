@@ -123,6 +123,13 @@ public sealed partial class SettingsReader
             ? null
             : "is not an IP address or a host name, such as 0.0.0.0, 127.0.0.1, :: or localhost");
 
+    /// <summary>
+    /// A whole number of at least <paramref name="min"/>, or <c>auto</c> (null), for a key whose
+    /// default the server works out at start.
+    /// </summary>
+    public int? IntOrAuto(string key, int min) =>
+        Scalar(key).Trim() == "auto" ? null : Int(key, min);
+
     /// <summary>The first key under this section that nothing read, named with the closest key that is known.</summary>
     public void RefuseUnknownKeys()
     {
