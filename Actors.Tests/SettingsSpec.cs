@@ -44,8 +44,14 @@ public sealed class SettingsSpec
     [InlineData("resume.blocking-dispatcher.thread-count = -1", "resume.blocking-dispatcher.thread-count", "at least 1")]
     [InlineData("resume.small-mailbox.mailbox-type = \"\"", "resume.small-mailbox.mailbox-type", "is empty")]
     [InlineData("resume.connection.drain-unread-expected-body = maybe", "resume.connection.drain-unread-expected-body", "not on or off")]
-    [InlineData("resume.server.host = \"my-host\"", "resume.server.host", "not an IP address")]
-    [InlineData("resume.server.host = \"8080\"", "resume.server.host", "not an IP address")]
+    [InlineData("resume.server.host = \"my host\"", "resume.server.host", "not an IP address or a host name")]
+    [InlineData("resume.server.host = \"8080\"", "resume.server.host", "not an IP address or a host name")]
+    [InlineData("resume.server.host = \"10.0.0\"", "resume.server.host", "not an IP address or a host name")]
+    [InlineData("resume.server.max-connections = some", "resume.server.max-connections", "is not a whole number")]
+    [InlineData("resume.server.max-connections = 0", "resume.server.max-connections", "at least 1")]
+    [InlineData("resume.server.reserved-descriptors = -1", "resume.server.reserved-descriptors", "at least 0")]
+    [InlineData("resume.server.reuse-port = sometimes", "resume.server.reuse-port", "not on or off")]
+    [InlineData("resume.server.accept-backoff.max = 1ms", "resume.server.accept-backoff.max", "less than 10ms")]
     [InlineData("resume.server.status-path = status", "resume.server.status-path", "must start with /")]
     [InlineData("resume.server.server-header = \"Resume\\r\\nX-Injected: 1\"", "resume.server.server-header", "cannot be a header value")]
     [InlineData("resume.limits = 5", "resume.limits", "is not a section")]
@@ -78,6 +84,36 @@ public sealed class SettingsSpec
     public void An_app_section_takes_only_the_keys_an_app_may_override()
     {
         Assert.Equal("resume.apps.hello.response-batch-bytes", Refused("resume.apps.hello.response-batch-bytes = 1k").Key);
+    }
+
+    [Fact]
+    public void Host_names_are_taken_as_hosts_are_resolved_only_at_start()
+    {
+        Assert.Equal("localhost", Read("resume.server.host = localhost").Host);
+        Assert.Equal("no-such-host.invalid", Read("resume.server.host = \"no-such-host.invalid\"").Host);
+        Assert.Equal("::1", Read("resume.server.host = \"::1\"").Host);
+    }
+
+    [Theory]
+    [InlineData("auto", "256", 1024L, 768)]
+    [InlineData("auto", "0", 1024L, 1024)]
+    [InlineData("auto", "256", null, int.MaxValue)]
+    [InlineData("auto", "256", 10_000_000_000L, int.MaxValue)]
+    [InlineData("500", "256", 300L, 500)]
+    public void Max_connections_auto_is_what_the_descriptor_limit_leaves_past_the_reserve(string configured, string reserved, long? limit, int expected)
+    {
+        var config = ConfigurationFactory.ParseString($"resume.server.max-connections = {configured}\nresume.server.reserved-descriptors = {reserved}")
+            .WithFallback(ResumeConfig.Defaults);
+        Assert.Equal(expected, ServerSettings.MaxConnectionsFor(SettingsReader.Of(config, "resume").Section("server"), limit));
+    }
+
+    [Fact]
+    public void Max_connections_auto_with_no_descriptor_left_is_refused_naming_the_reserve()
+    {
+        var config = ConfigurationFactory.ParseString("resume.server.reserved-descriptors = 256").WithFallback(ResumeConfig.Defaults);
+        var error = Assert.Throws<SettingsException>(() => ServerSettings.MaxConnectionsFor(SettingsReader.Of(config, "resume").Section("server"), 200));
+        Assert.Equal("resume.server.max-connections", error.Key);
+        Assert.Contains("may open 200 files and resume.server.reserved-descriptors keeps 256", error.Message);
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public static class Program
             return 2;
         }
 
+        // Before the settings are read: max-connections = auto is worked out from the raised limit.
+        DescriptorLimit.RaiseSoftToHard();
+
         IHost host;
         try
         {
@@ -31,7 +34,19 @@ public static class Program
         }
 
         using (host)
-            await host.RunAsync();
+        {
+            try
+            {
+                await host.StartAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Whatever else stops the server from starting is reported the same way, in one line.
+                await Console.Error.WriteLineAsync($"Startup error: {SettingsException.OneLine(e.Message)}");
+                return 2;
+            }
+            await host.WaitForShutdownAsync();
+        }
         return 0;
     }
 }

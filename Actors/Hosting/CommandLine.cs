@@ -8,10 +8,10 @@ namespace Resume.Actors.Hosting;
 public sealed record CommandLine(string? App, string? Host, int? Port, string? ConfigFile, string? StatusPath = null)
 {
     public const string Usage = """
-        Usage: Resume [--app NAME] [--host ADDRESS] [--port PORT] [--config FILE] [--status-path PATH]
+        Usage: Resume [--app NAME] [--host HOST] [--port PORT] [--config FILE] [--status-path PATH]
           --app NAME      the app to serve: demo (default), hello, echo, stream, sleep, reference,
                           upload, proxy, blocking, lineclient, fail, hang
-          --host ADDRESS  the address to listen on (default 0.0.0.0)
+          --host HOST     the address or host name to listen on (default 0.0.0.0)
           --port PORT     the port to listen on (default 8080; 0 picks a free one)
           --config FILE   a HOCON file layered over the defaults (HOCON/resume.conf)
           --status-path PATH  turn the status endpoint on at PATH (e.g. /_status)

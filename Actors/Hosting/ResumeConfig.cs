@@ -24,18 +24,21 @@ public static class ResumeConfig
 
     private static Config ParseFile(string file)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(file);
+            bytes = File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SettingsException("--config", File.Exists(file) ? $"cannot read '{file}': {e.Message}" : $"the file '{file}' does not exist");
+            throw new SettingsException("--config", Directory.Exists(file) ? $"'{file}' is a directory, not a file"
+                : File.Exists(file) ? $"cannot read '{file}': {e.Message}" : $"the file '{file}' does not exist");
         }
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            // Akka's parser takes some broken files silently (an unclosed brace, a stray line, binary
+            // bytes), so the structure is checked first, strictly, with the line of the first problem.
+            return ConfigurationFactory.ParseString(HoconSyntaxCheck.CheckedText(bytes));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,6 +1,8 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Apps;
 using Resume.Actors.Server;
@@ -16,23 +18,30 @@ namespace Resume.Actors.Hosting;
 public static class ResumeHost
 {
     /// <summary>
-    /// The host for <paramref name="options"/>, its configuration read and checked first: a bad value,
-    /// an unknown key or app throws a <see cref="SettingsException"/> before anything starts.
+    /// The host for <paramref name="options"/>, its configuration read and checked and its port bound
+    /// first: a bad value, an unknown key or app, a host that does not resolve or a port in use throws
+    /// a <see cref="SettingsException"/> before anything starts.
     /// </summary>
     public static IHost Build(CommandLine options)
     {
         var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig());
         var settings = ServerSettings.FromConfig(config);
         var apps = Bind(settings);
+        var listener = ListeningSocket.Open(settings);
 
-        var builder = Host.CreateApplicationBuilder();
+        // No watching of appsettings files for changes (Resume has none: HOCON configures it). The
+        // watcher's thread is the first casualty when descriptors run out: reloading a file it saw
+        // change fails with EMFILE, and the runtime aborts the process (PAL_SEHException, exit 134).
+        var hostConfiguration = new ConfigurationManager();
+        hostConfiguration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = hostConfiguration });
         builder.Services.AddAkka("resume", (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
-                var server = ResumeServer.Start(system, settings, apps);
+                var server = ResumeServer.Start(system, settings, apps, listener);
                 registry.Register<ServerActor>(server.Actor);
                 var shutdown = CoordinatedShutdown.Get(system);
                 shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "resume-unbind", async () =>
@@ -41,6 +50,7 @@ public static class ResumeHost
                     await server.Actor.Ask<Done>(ServerActor.Drain.Instance, settings.DrainDeadline + TimeSpan.FromSeconds(2)));
             });
         });
+        builder.Services.AddHostedService<HangupSignal>();
         return builder.Build();
     }
 

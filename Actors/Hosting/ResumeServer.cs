@@ -31,24 +31,16 @@ public sealed class ResumeServer
         Start(system, settings, AppBinding.Single("app", app, options ?? settings.DefaultAppOptions), name);
 
     /// <summary>
-    /// Binds <see cref="ServerSettings.Host"/>:<see cref="ServerSettings.Port"/> (a bind error throws here)
-    /// and starts serving the apps of <paramref name="apps"/>, and the status endpoint if configured.
+    /// Listens on <see cref="ServerSettings.Host"/>:<see cref="ServerSettings.Port"/> (a bind error
+    /// throws a <see cref="SettingsException"/> here) and starts serving the apps of
+    /// <paramref name="apps"/>, and the status endpoint if configured.
     /// </summary>
-    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, string name = "resume-server")
+    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, string name = "resume-server") =>
+        Start(system, settings, apps, ListeningSocket.Open(settings), name);
+
+    /// <summary>Serves <paramref name="apps"/> on <paramref name="listener"/>, a socket already listening (<see cref="ListeningSocket.Open"/>), which it then owns.</summary>
+    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server")
     {
-        var address = IPAddress.Parse(settings.Host);
-        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(new IPEndPoint(address, settings.Port));
-            listener.Listen(settings.Backlog);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
         var stats = new ServerStats();
         var executor = new DedicatedExecutor(settings.ExecutorThreads);
         var served = apps.WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats), settings.OptionsFor("status"));

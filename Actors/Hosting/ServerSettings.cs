@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Configuration;
 using Resume.Actors.Apps;
 using Resume.Actors.Requests;
@@ -13,14 +14,23 @@ namespace Resume.Actors.Hosting;
 /// </summary>
 public sealed record ServerSettings
 {
-    /// <summary>The IP address to listen on.</summary>
+    /// <summary>The IP address or host name to listen on (a name is resolved at start, <see cref="ListenAddress"/>).</summary>
     public required string Host { get; init; }
 
     public required int Port { get; init; }
 
     public required int Backlog { get; init; }
 
+    /// <summary>Let other sockets that ask for it listen on the same port (SO_REUSEPORT); off, a port in use stops the server.</summary>
+    public required bool ReusePort { get; init; }
+
+    /// <summary>Connections served at once: as configured, or what the descriptor limit leaves (<see cref="MaxConnectionsFor"/>).</summary>
     public required int MaxConnections { get; init; }
+
+    /// <summary>After a failed accept (out of descriptors, say), the first wait before trying again; it doubles up to <see cref="AcceptBackoffMax"/>.</summary>
+    public required TimeSpan AcceptBackoffInitial { get; init; }
+
+    public required TimeSpan AcceptBackoffMax { get; init; }
 
     /// <summary>Stream interpreters the connections run in; 0 for one per core.</summary>
     public required int ConnectionHosts { get; init; }
@@ -77,12 +87,17 @@ public sealed record ServerSettings
         var backoffInitial = backoff.PositiveDuration("initial");
         var defaultOptions = ReadAppOptions(request);
         var apps = resume.Section("apps");
+        var acceptBackoff = server.Section("accept-backoff");
+        var acceptBackoffInitial = acceptBackoff.PositiveDuration("initial");
         var settings = new ServerSettings
         {
-            Host = server.IpAddress("host"),
+            Host = server.Host("host"),
             Port = server.Int("port", 0, 65535),
             Backlog = server.Int("backlog", 1),
-            MaxConnections = server.Int("max-connections", 1),
+            ReusePort = server.Bool("reuse-port"),
+            MaxConnections = MaxConnectionsFor(server, DescriptorLimit.Soft),
+            AcceptBackoffInitial = acceptBackoffInitial,
+            AcceptBackoffMax = acceptBackoff.Duration("max", acceptBackoffInitial),
             ConnectionHosts = server.Int("connection-hosts", 0),
             ServerHeader = server.Text("server-header", FieldValueProblem),
             App = server.Text("app"),
@@ -126,6 +141,25 @@ public sealed record ServerSettings
         CheckAkkaSections(resume);
         resume.RefuseUnknownKeys();
         return settings;
+    }
+
+    /// <summary>
+    /// <c>max-connections</c> as configured, or for <c>auto</c> what the soft descriptor limit
+    /// (<paramref name="descriptorLimit"/>, null where there is none) leaves once
+    /// <c>reserved-descriptors</c> are kept for the runtime and the apps' own files and sockets: past
+    /// it a connection waits in the kernel's backlog instead of the process running out of descriptors.
+    /// </summary>
+    public static int MaxConnectionsFor(SettingsReader server, long? descriptorLimit)
+    {
+        var reserved = server.Int("reserved-descriptors", 0);
+        if (server.IntOrAuto("max-connections", 1) is { } configured)
+            return configured;
+        if (descriptorLimit is not { } limit)
+            return int.MaxValue;
+        return limit - reserved >= 1
+            ? (int)Math.Min(limit - reserved, int.MaxValue)
+            : throw server.Refuse("max-connections", string.Create(CultureInfo.InvariantCulture,
+                $"auto leaves no descriptor for connections: the process may open {limit} files and resume.server.reserved-descriptors keeps {reserved} (raise the limit, lower the reserve, or set a number)"));
     }
 
     /// <summary>The keys an app's section may hold; <c>resume.request</c> gives what it leaves out.</summary>

@@ -113,11 +113,22 @@ public sealed partial class SettingsReader
         return problem?.Invoke(text) is { } wrong ? throw Refuse(key, $"{Show(text)} {wrong}") : text;
     }
 
-    /// <summary>An IP address as <see cref="IPAddress.Parse(string)"/> takes it, in full (not <c>8080</c>, which it reads as 0.0.31.144).</summary>
-    public string IpAddress(string key) => Text(key, text =>
+    /// <summary>
+    /// An IP address written in full (not <c>8080</c>, which <see cref="IPAddress.Parse(string)"/> reads
+    /// as 0.0.31.144), or a host name (resolved at start, by <see cref="ListenAddress"/>).
+    /// </summary>
+    public string Host(string key) => Text(key, text =>
         IPAddress.TryParse(text, out var address) && (address.AddressFamily == AddressFamily.InterNetworkV6 || IPv4().IsMatch(text))
+        || HostName().IsMatch(text) && !NumericLastLabel().IsMatch(text)
             ? null
-            : "is not an IP address, such as 0.0.0.0, 127.0.0.1 or ::");
+            : "is not an IP address or a host name, such as 0.0.0.0, 127.0.0.1, :: or localhost");
+
+    /// <summary>
+    /// A whole number of at least <paramref name="min"/>, or <c>auto</c> (null), for a key whose
+    /// default the server works out at start.
+    /// </summary>
+    public int? IntOrAuto(string key, int min) =>
+        Scalar(key).Trim() == "auto" ? null : Int(key, min);
 
     /// <summary>The first key under this section that nothing read, named with the closest key that is known.</summary>
     public void RefuseUnknownKeys()
@@ -194,4 +205,12 @@ public sealed partial class SettingsReader
 
     [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")]
     private static partial Regex IPv4();
+
+    // RFC 1123 labels of letters, digits and inner hyphens, 253 characters in all.
+    [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")]
+    private static partial Regex HostName();
+
+    // A name whose last label is a number is a mistyped address (8080, 10.0.0), not a host.
+    [GeneratedRegex(@"(^|\.)[0-9]+\.?$")]
+    private static partial Regex NumericLastLabel();
 }

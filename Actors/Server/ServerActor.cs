@@ -177,9 +177,9 @@ public sealed class ServerActor : ReceiveActor
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
-        _log.Info("Listening on http://{0}", _endpoint);
+        _log.Info("Listening on http://{0} (at most {1} connections at once)", _endpoint, _settings.MaxConnections);
 
-        Source.FromGraph(new SocketAcceptSource(_listener))
+        Source.FromGraph(new SocketAcceptSource(_listener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax))
             .RunWith(
                 Sink.ActorRefWithAck<Socket>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
                 _materializer);

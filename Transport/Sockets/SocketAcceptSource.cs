@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Akka.Event;
 using Akka.Streams;
@@ -7,11 +8,18 @@ namespace Resume.Transport.Sockets;
 
 /// <summary>
 /// Accepts one connection per pull from a bound, listening socket. Completes when the listener is
-/// closed (unbind); on a passing error (out of file descriptors, say) it logs and retries shortly.
+/// closed (unbind). When accepting fails for want of resources — out of file descriptors (EMFILE,
+/// ENFILE) or of memory (ENOBUFS, ENOMEM) — it pauses, for <paramref name="initialBackoff"/> and then
+/// twice as long each time up to <paramref name="maxBackoff"/>, and tries again: the connection waits
+/// in the kernel's backlog meanwhile, and is accepted once a descriptor is free. A run of failures is
+/// logged once as it begins and once as it ends, never per attempt. Out of descriptors, it gives the
+/// process a <see cref="DescriptorReserve"/> back, and accepts again only once it could take it anew.
 /// </summary>
-public sealed class SocketAcceptSource(Socket listener) : GraphStage<SourceShape<Socket>>
+public sealed class SocketAcceptSource(Socket listener, TimeSpan initialBackoff, TimeSpan maxBackoff) : GraphStage<SourceShape<Socket>>
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+    // Room for the runtime to start threads and load assemblies while connections hold every other
+    // descriptor (DescriptorReserve); each loaded assembly keeps one or two open.
+    private const int ReservedForRuntime = 32;
 
     public Outlet<Socket> Out { get; } = new("SocketAcceptSource.out");
 
@@ -23,6 +31,11 @@ public sealed class SocketAcceptSource(Socket listener) : GraphStage<SourceShape
     {
         private readonly SocketAcceptSource _stage;
         private readonly SocketAsyncEventArgs _args = new();
+        private readonly DescriptorReserve _reserve = new(ReservedForRuntime);
+        // The run of failed accepts under way: when it began, how many, the wait before the next try.
+        private long _pausedSince;
+        private int _failures;
+        private TimeSpan _backoff;
 
         public Logic(SocketAcceptSource stage)
             : base(stage.Shape)
@@ -35,13 +48,23 @@ public sealed class SocketAcceptSource(Socket listener) : GraphStage<SourceShape
         {
             var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnAccepted);
             _args.Completed += (_, args) => onCompleted(args);
+            _reserve.TryTake();
         }
+
+        // The args are left to the finalizer, as before: an accept may still be pending on them.
+        public override void PostStop() => _reserve.Dispose();
 
         public void OnPull() => Accept();
 
         public void OnDownstreamFinish(Exception cause) => CompleteStage();
 
-        protected override void OnTimer(object timerKey) => Accept();
+        protected override void OnTimer(object timerKey)
+        {
+            if (_reserve.TryTake())
+                Accept();
+            else
+                Paused(SocketError.TooManyOpenSockets);
+        }
 
         private void Accept()
         {
@@ -65,6 +88,8 @@ public sealed class SocketAcceptSource(Socket listener) : GraphStage<SourceShape
             switch (args.SocketError)
             {
                 case SocketError.Success:
+                    if (_failures > 0)
+                        Resumed();
                     var socket = args.AcceptSocket!;
                     socket.NoDelay = true;
                     Push(_stage.Out, socket);
@@ -72,13 +97,52 @@ public sealed class SocketAcceptSource(Socket listener) : GraphStage<SourceShape
                 case SocketError.OperationAborted or SocketError.Interrupted or SocketError.NotSocket or SocketError.InvalidArgument:
                     CompleteStage();
                     return;
+                case SocketError.ConnectionAborted or SocketError.ConnectionReset:
+                    // That client left before it was accepted (ECONNABORTED); the next one may be there.
+                    ScheduleOnce("retry", TimeSpan.Zero);
+                    return;
                 default:
-                    Log.Warning("Accepting a connection failed ({0}); retrying in {1} ms.", args.SocketError, RetryDelay.TotalMilliseconds);
-                    ScheduleOnce("retry", RetryDelay);
+                    Paused(args.SocketError);
                     return;
             }
         }
+
+        private void Paused(SocketError error)
+        {
+            if (error == SocketError.TooManyOpenSockets)
+                _reserve.Release();
+            if (_failures++ == 0)
+            {
+                _pausedSince = Stopwatch.GetTimestamp();
+                _backoff = _stage.InitialBackoff;
+                Log.Warning("Accepting paused: {0} ({1}). Retrying after {2} ms, then up to every {3} ms, until it works again.",
+                    Describe(error), error, _backoff.TotalMilliseconds, _stage.MaxBackoff.TotalMilliseconds);
+            }
+            else
+            {
+                _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _stage.MaxBackoff.Ticks));
+            }
+            ScheduleOnce("retry", _backoff);
+        }
+
+        private void Resumed()
+        {
+            Log.Info("Accepting again after {0:F0} ms paused ({1} failed attempts).",
+                Stopwatch.GetElapsedTime(_pausedSince).TotalMilliseconds, _failures);
+            _failures = 0;
+        }
+
+        private static string Describe(SocketError error) => error switch
+        {
+            SocketError.TooManyOpenSockets => "out of file descriptors (EMFILE/ENFILE)",
+            SocketError.NoBufferSpaceAvailable => "out of memory for sockets (ENOBUFS/ENOMEM)",
+            _ => "the listener failed",
+        };
     }
 
     private Socket Listener => listener;
+
+    private TimeSpan InitialBackoff => initialBackoff;
+
+    private TimeSpan MaxBackoff => maxBackoff;
 }

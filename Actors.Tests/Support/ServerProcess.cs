@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace Resume.Actors.Tests.Support;
+
+/// <summary>
+/// The built executable run as users run it, in a process of its own (optionally under a limit on
+/// open files, through prlimit), its output read line by line. Disposing it kills it if it still runs,
+/// whatever the test did.
+/// </summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _output = [];
+    private readonly List<string> _errors = [];
+
+    private ServerProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    /// <summary>What the process wrote to stdout so far, line by line.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+                return [.. _output];
+        }
+    }
+
+    /// <summary>What it wrote to stderr so far, line by line (complete once it has exited).</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+                return [.. _errors];
+        }
+    }
+
+    /// <summary>Starts <c>dotnet Resume.dll <paramref name="args"/></c>, with at most <paramref name="openFiles"/> descriptors if given.</summary>
+    public static ServerProcess Start(IEnumerable<string> args, int? openFiles = null)
+    {
+        var executable = typeof(Program).Assembly.Location;
+        string[] command = openFiles is { } limit
+            ? ["prlimit", string.Create(CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"), "dotnet", executable, .. args]
+            : ["dotnet", executable, .. args];
+        var info = new ProcessStartInfo(command[0], command[1..])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                server._lines.Writer.TryComplete();
+                return;
+            }
+            lock (server._output)
+                server._output.Add(e.Data);
+            server._lines.Writer.TryWrite(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (server._errors)
+                    server._errors.Add(e.Data);
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>The first line of stdout from now on that <paramref name="pattern"/> matches; throws if the process ends or time runs out first.</summary>
+    public async Task<Match> WaitForLineAsync(Regex pattern, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            while (await _lines.Reader.WaitToReadAsync(timeout.Token))
+            {
+                while (_lines.Reader.TryRead(out var line))
+                {
+                    if (pattern.Match(line) is { Success: true } match)
+                        return match;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No line matched /{pattern}/ within {within}. Output:\n{string.Join('\n', Output)}\nErrors:\n{string.Join('\n', Errors)}");
+        }
+        throw new InvalidOperationException($"The process ended before a line matched /{pattern}/. Errors:\n{string.Join('\n', Errors)}");
+    }
+
+    /// <summary>Where the server listens, from its "Listening on" line.</summary>
+    public async Task<IPEndPoint> ListeningAsync(TimeSpan within) =>
+        IPEndPoint.Parse((await WaitForLineAsync(ListeningLine(), within)).Groups[1].Value);
+
+    /// <summary>Sends the signal named <paramref name="name"/> (TERM, HUP, ...) to the process.</summary>
+    public async Task SignalAsync(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code, all of its stderr read.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan within)
+    {
+        await _process.WaitForExitAsync().WaitAsync(within);
+        // The parameterless wait returns once the redirected streams reached their end too.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Listening on http://(\S+)")]
+    private static partial Regex ListeningLine();
+}
