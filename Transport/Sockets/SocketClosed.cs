@@ -3,9 +3,9 @@ using Akka.Event;
 namespace Resume.Transport.Sockets;
 
 /// <summary>
-/// Write sink → the socket's owner: the sink has stopped; every byte it was given is with the kernel
-/// (its send side shut down) or the connection was broken off. A socket still lingering for its
-/// client's close no longer needs its owner.
+/// Write sink → the socket's owner: the socket is closed — every byte the sink was given went to the
+/// kernel and the client closed (or the linger ran out), or the connection was broken off. Until then
+/// the connection holds a descriptor, so it counts against max-connections.
 /// </summary>
 public sealed class SocketClosed : IDeadLetterSuppression
 {

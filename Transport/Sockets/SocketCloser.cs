@@ -20,7 +20,8 @@ public static class SocketCloser
     /// client still sends (a pipelined request, a body we refused) with a reset, and a reset destroys
     /// the part of the response the client has not read yet; the client closes only once it has.
     /// </summary>
-    public static void CloseGracefully(Socket socket, TimeSpan linger) => _ = LingerAsync(socket, linger);
+    /// <param name="closed">Called once the socket is closed (its descriptor given back).</param>
+    public static void CloseGracefully(Socket socket, TimeSpan linger, Action? closed = null) => _ = LingerAsync(socket, linger, closed);
 
     /// <summary>Closes with a reset (linger 0): what is still queued is dropped and the client sees the connection broken.</summary>
     public static void Reset(Socket socket)
@@ -36,7 +37,7 @@ public static class SocketCloser
         socket.Dispose();
     }
 
-    private static async Task LingerAsync(Socket socket, TimeSpan linger)
+    private static async Task LingerAsync(Socket socket, TimeSpan linger, Action? closed)
     {
         try
         {
@@ -55,6 +56,7 @@ public static class SocketCloser
         {
             // Sending is shut down, so this closes normally (no reset) even with a read still pending.
             socket.Dispose();
+            closed?.Invoke();
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
     {
         private readonly SocketWriteSink _stage;
         private readonly Socket _socket;
-        private readonly IActorRef? _owner;
+        private IActorRef? _owner;
         private readonly SocketAsyncEventArgs _args = new();
         private readonly List<OutgoingBytes> _inFlight = new(4);
         private readonly List<OutgoingBytes> _waiting = new(4);
@@ -220,9 +220,17 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 return;
             _closed = true;
             if (_resetAfter)
+            {
                 SocketCloser.Reset(_socket);
+            }
             else
-                SocketCloser.CloseGracefully(_socket, _stage.Linger);
+            {
+                // The owner hears of the close only when the socket is gone: a lingering socket still
+                // holds a descriptor, so it must count against max-connections until then.
+                var owner = _owner;
+                _owner = null;
+                SocketCloser.CloseGracefully(_socket, _stage.Linger, owner is null ? null : () => owner.Tell(SocketClosed.Instance));
+            }
             CompleteStage();
         }
 
