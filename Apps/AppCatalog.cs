@@ -27,17 +27,6 @@ public static class AppCatalog
         ["hang"] = HangApp.Run,
     };
 
-    /// <summary>The app named <paramref name="name"/>; empty or "demo" gives the demo.</summary>
-    public static App Resolve(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name == DemoName)
-            return Demo();
-        if (Samples.TryGetValue(name, out var app))
-            return app;
-        throw new ArgumentException(
-            $"Unknown app '{name}'. Known apps: {DemoName}, {string.Join(", ", Samples.Keys)}.", nameof(name));
-    }
-
     public static PathPrefixRouter Demo() => new(Samples, Index);
 
     private static IEnumerable<Step> Index(Environ environ, StartResponse startResponse)

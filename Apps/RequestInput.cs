@@ -28,6 +28,9 @@ public abstract class RequestInput
     /// </summary>
     public bool AllowsSyncReads { get; }
 
+    /// <summary>The request's <see cref="Environ.Aborted"/>, which a read given no token uses.</summary>
+    protected CancellationToken RequestAborted => _aborted;
+
     /// <summary>Reads up to <paramref name="maxBytes"/> bytes; an empty result means the body has ended.</summary>
     public Task<ReadOnlyMemory<byte>> ReadAsync(int maxBytes, CancellationToken cancellation = default)
     {

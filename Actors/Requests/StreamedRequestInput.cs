@@ -16,7 +16,6 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
     private readonly object _gate = new();
     private readonly long _seq;
     private readonly IActorRef _stage;
-    private readonly CancellationToken _aborted;
     private ReadOnlyMemory<byte> _buffered;
     private bool _ended;
     private bool _askInFlight;
@@ -31,7 +30,6 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
     {
         _seq = seq;
         _stage = stage;
-        _aborted = aborted;
         _ended = !hasBody;
     }
 
@@ -92,7 +90,7 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
             ask = !_askInFlight;
             _askInFlight = true;
             // The request's own Aborted needs no registration: when it fires the request ends, and Abort fails the read.
-            if (cancellation.CanBeCanceled && cancellation != _aborted)
+            if (cancellation.CanBeCanceled && cancellation != RequestAborted)
                 _pendingCancellation = cancellation.Register(static state => ((StreamedRequestInput)state!).CancelPending(), this);
         }
         if (ask)
