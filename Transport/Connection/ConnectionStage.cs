@@ -49,6 +49,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private bool _readingStopped;
         private long _closeAfterSeq = -1;
         private bool _clientGone;
+        // The client said it sends nothing more: its last request asked to close, or it half-closed.
+        private bool _clientDoneSending;
         private string _endReason = "closed";
 
         public Logic(ConnectionStage stage, IActorRef connection, TimeoutTable timeouts)
@@ -113,6 +115,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 return;
             }
             _readingStopped = true;
+            _clientDoneSending = true;
             _endReason = "client half-closed";
         }
 
@@ -170,7 +173,10 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 _body.Open(seq);
             }
             if (!head.KeepAlive)
+            {
                 _readingStopped = true;
+                _clientDoneSending = true;
+            }
         }
 
         private void OnBody(RequestBody body)
@@ -241,6 +247,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             }
             if (part.IsFinal && _order.InFlight > 1 && part.Seq != _closeAfterSeq)
                 part = part with { MoreFollow = true };
+            else if (part.IsLast && _clientDoneSending && _order.InFlight == 1 && !_body.IsOpen)
+                part = part with { ClientFinished = true };
             Push(_stage.Out, part);
             _order.Sent(part);
             if (!part.IsLast)

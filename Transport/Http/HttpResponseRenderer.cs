@@ -89,6 +89,7 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
             }
 
             bytes.MoreFollow = part.MoreFollow;
+            bytes.ClientFinished = part.ClientFinished;
             if (bytes.Length == 0 && !bytes.CloseAfter)
             {
                 Pull(_stage.In);

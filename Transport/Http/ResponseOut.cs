@@ -34,4 +34,10 @@ public sealed record ResponseOut : IDeadLetterSuppression
     /// for a moment to send them together with the next ones (one send instead of one per response).
     /// </summary>
     public bool MoreFollow { get; init; }
+
+    /// <summary>
+    /// The client will send nothing more (its request asked to close, or it half-closed) and its input
+    /// was read whole: if this closes the connection, closing need not linger (see <c>SocketCloser</c>).
+    /// </summary>
+    public bool ClientFinished { get; init; }
 }

@@ -30,6 +30,9 @@ public sealed class OutgoingBytes
     /// </summary>
     public bool ResetAfter { get; set; }
 
+    /// <summary>The client will send nothing more and nothing of its is unread: a close need not linger.</summary>
+    public bool ClientFinished { get; set; }
+
     /// <summary>More bytes follow at once (pipelined responses): they may go out in the same send.</summary>
     public bool MoreFollow { get; set; }
 

@@ -45,6 +45,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private bool _finishing;
         private bool _closed;
         private bool _resetAfter;
+        private bool _clientFinished;
 
         public Logic(SocketWriteSink stage, SocketAttribute socket)
             : base(stage.Shape)
@@ -75,7 +76,10 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             _waiting.Add(bytes);
             _waitingBytes += bytes.Length;
             if (bytes.CloseAfter)
+            {
                 _finishing = true;
+                _clientFinished = bytes.ClientFinished;
+            }
             _resetAfter |= bytes.ResetAfter;
             if (!_sending)
             {
@@ -229,7 +233,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 // holds a descriptor, so it must count against max-connections until then.
                 var owner = _owner;
                 _owner = null;
-                SocketCloser.CloseGracefully(_socket, _stage.Linger, owner is null ? null : () => owner.Tell(SocketClosed.Instance));
+                SocketCloser.CloseGracefully(_socket, _stage.Linger, _clientFinished, owner is null ? null : () => owner.Tell(SocketClosed.Instance));
             }
             CompleteStage();
         }
