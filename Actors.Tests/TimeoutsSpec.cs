@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -137,5 +138,62 @@ public sealed class TimeoutsSpec(ITestOutputHelper output) : ServerSpec(output)
         release.Set();
         Assert.Equal("TimeoutException", response.BodyText);
         Assert.Equal(0, server.Stats.PendingTimeouts(TimeoutReason.AsyncOperation));
+    }
+
+    [Fact]
+    public async Task Reason_RequestBodyRate_a_body_that_trickles_in_gets_408_and_the_connection_closes()
+    {
+        var settings = TestServers.Settings with
+        {
+            Connection = TestServers.Settings.Connection with { MinRequestBodyRate = new MinDataRate(1000, Short) },
+        };
+        var server = TestServers.Start(Sys, UploadApp.Run, settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        // 50 bytes a second, a twentieth of the minimum: a slowloris body.
+        var trickle = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await client.SendAsync("0123456789");
+                await Task.Delay(200, stop.Token);
+            }
+        });
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.RequestBodyRate)), Dilated(TimeSpan.FromSeconds(5)));
+
+        var response = await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(408, response.Status);
+        Assert.Equal("close", response.Header("Connection"));
+        Assert.Contains("slower than 1000 bytes/s", response.BodyText);
+        Assert.True(clock.Elapsed >= Short - TimeSpan.FromMilliseconds(100), $"cut after {clock.ElapsedMilliseconds} ms, within the grace");
+        Assert.True(await client.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(5))));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => trickle);
+    }
+
+    [Fact]
+    public async Task Reason_ResponseRate_a_client_that_reads_nothing_is_disconnected_and_its_app_sees_Aborted()
+    {
+        var settings = TestServers.Settings with
+        {
+            Connection = TestServers.Settings.Connection with { MinResponseRate = new MinDataRate(100_000, Short) },
+        };
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IEnumerable<Step> Endless(Environ environ, StartResponse startResponse)
+        {
+            environ.Aborted.Register(() => aborted.TrySetResult());
+            return StreamApp.Run(environ, startResponse);
+        }
+        var server = TestServers.Start(Sys, Endless, settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint, receiveBufferSize: 4096);
+
+        await client.SendAsync("GET /?chunks=100000000&size=16384 HTTP/1.1\r\nHost: t\r\n\r\n");
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.ResponseRate)), Dilated(TimeSpan.FromSeconds(5)));
+
+        await aborted.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.Connections), Dilated(TimeSpan.FromSeconds(5)));
+        await Assert.ThrowsAsync<SocketException>(async () => await client.DrainAsync(long.MaxValue, Dilated(TimeSpan.FromSeconds(10))));
     }
 }

@@ -4,6 +4,7 @@ using Resume.Actors.Apps;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Actors.Hosting;
 
@@ -120,6 +121,8 @@ public sealed record ServerSettings
                 UnreadBodyDrainLimit = connection.Size("unread-body-drain-limit", 0),
                 DrainUnreadExpectedBody = connection.Bool("drain-unread-expected-body"),
                 AbortOnClientFin = connection.Bool("abort-on-client-fin"),
+                MinRequestBodyRate = ReadMinDataRate(limits.Section("min-request-body-rate")),
+                MinResponseRate = ReadMinDataRate(limits.Section("min-response-rate")),
             },
             ReadBufferSize = connection.SmallSize("read-buffer-size", 1),
             WriteHighWaterMark = connection.SmallSize("write-high-water-mark", 1),
@@ -161,6 +164,9 @@ public sealed record ServerSettings
             : throw server.Refuse("max-connections", string.Create(CultureInfo.InvariantCulture,
                 $"auto leaves no descriptor for connections: the process may open {limit} files and resume.server.reserved-descriptors keeps {reserved} (raise the limit, lower the reserve, or set a number)"));
     }
+
+    private static MinDataRate ReadMinDataRate(SettingsReader section) =>
+        new(section.Size("bytes-per-second", 0), section.Duration("grace"));
 
     /// <summary>The keys an app's section may hold; <c>resume.request</c> gives what it leaves out.</summary>
     private static AppOptions ReadAppOptions(SettingsReader section) => new()

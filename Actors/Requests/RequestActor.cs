@@ -394,9 +394,12 @@ public sealed partial class RequestActor : ActorBase
             return;
         _phase = RequestPhase.Ended;
         _outcome = RequestOutcome.TimedOut;
-        Log.Warning("[{0}] {1} {2}: {3} passed ({4}); the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit);
+        // Waiting for the client's body is the client's fault (408, and the rest of it is not read); anything else is ours (504).
+        var clientsFault = _input.AwaitsClient;
+        Log.Warning("[{0}] {1} {2}: {3} passed ({4}){5}; the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit,
+            clientsFault ? " waiting for the request body" : "");
         CancelAborted();
-        _sender.End(_app.EndWith(504), _app.Response, _start.RequestId);
+        _sender.End(_app.EndWith(clientsFault ? 408 : 504), _app.Response, _start.RequestId, close: clientsFault);
         Context.Stop(Self);
     }
 

@@ -36,6 +36,16 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
     /// <summary>The body bytes handed to the app so far.</summary>
     public long BytesRead { get; private set; }
 
+    /// <summary>A read waits for the client to send more of the body (the app's read, or pre-buffering).</summary>
+    public bool AwaitsClient
+    {
+        get
+        {
+            lock (_gate)
+                return _pending is not null;
+        }
+    }
+
     public bool IsPendingRead(Task future)
     {
         lock (_gate)

@@ -171,6 +171,7 @@ public sealed class ServerActor : ReceiveActor
         // Every timeout of the server is on a host's table, checked on one tick per host.
         var tick = TimeoutTick.For(
             [_settings.Limits.HeaderTimeout, _settings.Connection.KeepAliveTimeout, _settings.DrainDeadline,
+             _settings.Connection.MinRequestBodyRate.Grace, _settings.Connection.MinResponseRate.Grace,
              .. _apps.Routes.SelectMany(r => new[] { r.Options.SuspendTimeout, r.Options.Deadline })]);
         _hosts = Enumerable.Range(0, hosts).Select(_ => ConnectionHost.Start(graph, _materializer, new TimeoutTable(tick))).ToArray();
         _stats.TimeoutTables = [.. _hosts.Select(h => h.Timeouts)];

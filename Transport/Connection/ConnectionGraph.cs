@@ -12,7 +12,7 @@ namespace Resume.Transport.Connection;
 /// <summary>
 /// The whole transport of one connection, composed in one place:
 /// socket read → parse → <see cref="ConnectionStage"/> (the actors) → render → socket write.
-/// The folders import in one direction: Sockets and Timeouts use no other, Http uses those two, and
+/// The folders import in one direction: Timeouts uses no other, Sockets uses Timeouts, Http those two, and
 /// Connection, which composes them, uses all (a test holds this). It is fused once, when the server
 /// starts; each connection only materializes it, with its socket, actor and timeout table as
 /// attributes. (Fusing it per connection was the largest single cost of a new connection.)
@@ -27,7 +27,7 @@ public sealed class ConnectionGraph
             .Via(new HttpRequestParser(limits))
             .Via(new ConnectionStage(connection))
             .Via(new HttpResponseRenderer(serverName))
-            .To(new SocketWriteSink(writeHighWaterMark, linger));
+            .To(new SocketWriteSink(writeHighWaterMark, linger, connection.MinResponseRate));
         _fused = Fusing.Aggressive(graph);
     }
 

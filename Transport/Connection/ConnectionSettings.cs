@@ -1,3 +1,5 @@
+using Resume.Transport.Timeouts;
+
 namespace Resume.Transport.Connection;
 
 /// <summary>Per-connection behaviour, set from HOCON (<c>resume.connection</c>).</summary>
@@ -27,4 +29,10 @@ public sealed record ConnectionSettings
     /// by a reset or a failed write.
     /// </summary>
     public required bool AbortOnClientFin { get; init; }
+
+    /// <summary>How fast a request body must arrive while it is waited for: 408 and close past it.</summary>
+    public required MinDataRate MinRequestBodyRate { get; init; }
+
+    /// <summary>How fast a client must read a response: past it the connection is reset, its requests' Aborted fires.</summary>
+    public required MinDataRate MinResponseRate { get; init; }
 }

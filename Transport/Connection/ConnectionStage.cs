@@ -42,6 +42,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private readonly RequestBodyGate _body;
         private readonly ExpectContinueGate _continue = new();
         private PhaseTimeout? _keepAlive;
+        private RequestBodyRate? _bodyRate;
         private StageActor? _self;
 
         // How the connection ends: no more requests are read once one asks to close, the server
@@ -72,6 +73,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         {
             _self = GetStageActor(OnMessage);
             _keepAlive = new PhaseTimeout(_timeouts, TimeoutReason.KeepAlive, _settings.KeepAliveTimeout, GetAsyncCallback(OnKeepAliveDeadline));
+            _bodyRate = new RequestBodyRate(_settings.MinRequestBodyRate, _timeouts, GetAsyncCallback(OnBodyRateCheck));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);
@@ -80,6 +82,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         public override void PostStop()
         {
             _keepAlive?.Remove();
+            _bodyRate?.Remove();
             _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
         }
 
@@ -128,21 +131,38 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 FailStage(e);
                 return;
             }
+            if (!FailBody(rejection))
+                Reject(rejection);
+        }
+
+        /// <summary>
+        /// The body being read broke a rule or came too slowly: its request is told (it answers, then the
+        /// connection closes), or, if it was being dropped, the connection closes. False if no body was open.
+        /// </summary>
+        private bool FailBody(RequestRejectedException rejection)
+        {
             _readingStopped = true;
             if (_body.Fail(rejection))
             {
-                // The body of a running request broke: it answers, then the connection closes.
                 _closeAfterSeq = _body.Seq;
-                return;
+                return true;
             }
-            if (_body.Draining)
-            {
-                _closeAfterSeq = _order.Next - 1;
-                if (_order.InFlight == 0)
-                    CompleteStage();
+            if (!_body.Draining)
+                return false;
+            _closeAfterSeq = _order.Next - 1;
+            if (_order.InFlight == 0)
+                CompleteStage();
+            return true;
+        }
+
+        private void OnBodyRateCheck()
+        {
+            if (!_body.IsOpen || !_bodyRate!.FellBehind(Environment.TickCount64))
                 return;
-            }
-            Reject(rejection);
+            var rejection = new RequestRejectedException(RequestRejectionReason.BodyTooSlow, _settings.MinRequestBodyRate.BytesPerSecond);
+            _endReason = rejection.Message;
+            _bodyRate.Reset();
+            FailBody(rejection);
         }
 
         public void OnPull() => TryPush();
@@ -171,6 +191,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 if (head.ExpectContinue)
                     _continue.Expect(seq);
                 _body.Open(seq);
+                _bodyRate!.Reset();
             }
             if (!head.KeepAlive)
             {
@@ -181,6 +202,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private void OnBody(RequestBody body)
         {
+            _bodyRate!.Arrived(Environment.TickCount64, body.Data.Length);
             switch (_body.Accept(body))
             {
                 case RequestBodyGate.Progress.Ended when _order.InFlight == 0:
@@ -245,6 +267,11 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 _closeAfterSeq = part.Seq;
                 part = part with { Context = part.Context with { KeepAlive = false } };
             }
+            if (part.Seq == _closeAfterSeq && part.Head is not null && part.Context.KeepAlive)
+            {
+                // The connection closes after this response (its body broke a rule or came too slowly): say so.
+                part = part with { Context = part.Context with { KeepAlive = false } };
+            }
             if (part.IsFinal && _order.InFlight > 1 && part.Seq != _closeAfterSeq)
                 part = part with { MoreFollow = true };
             else if (part.IsLast && _clientDoneSending && _order.InFlight == 1 && !_body.IsOpen)
@@ -292,7 +319,10 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             if (_body.IsOpen)
             {
                 if (_body.WantsInput)
+                {
                     Pull(_stage.In);
+                    _bodyRate!.StartWaiting(Environment.TickCount64);
+                }
                 return;
             }
             if (!_readingStopped && _order.HasRoom)

@@ -42,13 +42,14 @@ internal sealed class RequestBodyGate(long drainLimit)
     /// <summary>Its response ended without reading all of it: the rest is being read and dropped.</summary>
     public bool Draining { get; private set; }
 
-    /// <summary>Whether the stream should read: the reader asked for a piece, or the rest is being dropped.</summary>
-    public bool WantsInput => _wanted || Draining;
+    /// <summary>Whether the stream should read: the reader asked for a piece, or the rest is being dropped; never once the body failed.</summary>
+    public bool WantsInput => _failure is null && (_wanted || Draining);
 
     /// <summary>Request <paramref name="seq"/> has a body; it follows on demand.</summary>
     public void Open(long seq)
     {
         Seq = seq;
+        _failure = null;
         _reader = null;
         _wanted = false;
         Draining = false;
@@ -72,6 +73,9 @@ internal sealed class RequestBodyGate(long drainLimit)
     /// <summary>A piece from the parser: to the reader that asked for it, or dropped while draining.</summary>
     public Progress Accept(RequestBody piece)
     {
+        // A piece read before the body failed (it was too slow): the connection closes, nothing more is read.
+        if (_failure is not null)
+            return Progress.More;
         if (Draining)
         {
             _drained += piece.Data.Length;

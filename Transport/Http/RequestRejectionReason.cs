@@ -59,4 +59,5 @@ public enum RequestRejectionReason
     ClosedInHead,
     ClosedInBody,
     HeadTimeout,
+    BodyTooSlow,
 }

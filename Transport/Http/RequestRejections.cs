@@ -64,6 +64,7 @@ public static class RequestRejections
         RequestRejectionReason.ClosedInHead => (400, "The connection closed before the request head ended."),
         RequestRejectionReason.ClosedInBody => (400, "The connection closed before the request body ended."),
         RequestRejectionReason.HeadTimeout => (408, "The request head did not arrive within {0:0.#} s."),
+        RequestRejectionReason.BodyTooSlow => (408, "The request body arrived slower than {0} bytes/s."),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A rejection reason with no status and message."),
     };
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Sockets;
 
@@ -17,16 +18,18 @@ namespace Resume.Transport.Sockets;
 /// never before (it outlives its upstream until then), gracefully through <see cref="SocketCloser"/>;
 /// with a reset only for a response cut short that its framing cannot show, or when upstream fails.
 /// When it stops it tells the socket's owner (<see cref="SocketClosed"/>), which may wait for that
-/// before it lets the connection go (a server draining, say).
+/// before it lets the connection go (a server draining, say). A client that reads slower than the
+/// minimum response rate (<see cref="SendDeadline"/>) is reset, and the stage fails with
+/// <see cref="SlowReaderException"/>: what it would have read stays bounded by the high-water mark.
 /// </summary>
-public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : GraphStage<SinkShape<OutgoingBytes>>
+public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinDataRate minRate) : GraphStage<SinkShape<OutgoingBytes>>
 {
     public Inlet<OutgoingBytes> In { get; } = new("SocketWriteSink.in");
 
     public override SinkShape<OutgoingBytes> Shape => new(In);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
-        new Logic(this, SocketAttribute.Get(inheritedAttributes));
+        new Logic(this, SocketAttribute.Get(inheritedAttributes), inheritedAttributes.GetAttribute<TimeoutsAttribute>()?.Timeouts);
 
     private sealed class Logic : GraphStageLogic, IInHandler
     {
@@ -46,11 +49,14 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
         private bool _closed;
         private bool _resetAfter;
         private bool _clientFinished;
+        private readonly TimeoutTable? _timeouts;
+        private SendDeadline? _sendDeadline;
 
-        public Logic(SocketWriteSink stage, SocketAttribute socket)
+        public Logic(SocketWriteSink stage, SocketAttribute socket, TimeoutTable? timeouts)
             : base(stage.Shape)
         {
             _stage = stage;
+            _timeouts = timeouts;
             _socket = socket.Socket;
             _owner = socket.Owner;
             SetHandler(stage.In, this);
@@ -67,6 +73,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             var flush = GetAsyncCallback(OnFlush);
             _flushFromOutside = () => flush();
             _dispatcher = Materializer.ExecutionContext;
+            _sendDeadline = new SendDeadline(_stage.MinRate, _timeouts, GetAsyncCallback(OnSendDeadline));
             Pull(_stage.In);
         }
 
@@ -110,6 +117,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
 
         public override void PostStop()
         {
+            _sendDeadline?.Remove();
             if (!_closed)
                 CloseNow();
             if (!_sending)
@@ -148,14 +156,19 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             _waiting.Clear();
             _waitingBytes = 0;
             _segments.Clear();
+            long length = 0;
             foreach (var bytes in _inFlight)
+            {
                 _segments.AddRange(bytes.Segments);
+                length += bytes.Length;
+            }
             if (_segments.Count == 0)
             {
                 ReturnAll(_inFlight);
                 AfterSend();
                 return;
             }
+            _sendDeadline!.Begin(Environment.TickCount64, length);
             Send();
         }
 
@@ -174,13 +187,16 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
                 FailStage(e);
                 return;
             }
-            if (!async)
+            if (async)
+                _sendDeadline!.Waiting();
+            else
                 OnSent(_args);
         }
 
         private void OnSent(SocketAsyncEventArgs args)
         {
             _sending = false;
+            _sendDeadline!.Done();
             if (args.SocketError != SocketError.Success)
             {
                 CloseNow();
@@ -194,6 +210,14 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
             }
             ReturnAll(_inFlight);
             AfterSend();
+        }
+
+        private void OnSendDeadline()
+        {
+            if (!_sending || _closed || !_sendDeadline!.IsLate(Environment.TickCount64))
+                return;
+            CloseNow();
+            FailStage(new SlowReaderException(_stage.MinRate.BytesPerSecond));
         }
 
         private void AfterSend()
@@ -257,4 +281,6 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger) : Graph
     private long HighWaterMark => highWaterMark;
 
     private TimeSpan Linger => linger;
+
+    private MinDataRate MinRate => minRate;
 }

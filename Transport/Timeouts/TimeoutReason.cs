@@ -21,6 +21,18 @@ public enum TimeoutReason
     /// </summary>
     Drain,
 
+    /// <summary>
+    /// A request body arrived slower than <c>resume.limits.min-request-body-rate</c> while it was being
+    /// waited for: the read fails with 408, the connection closes after the response.
+    /// </summary>
+    RequestBodyRate,
+
+    /// <summary>
+    /// A client read a response slower than <c>resume.limits.min-response-rate</c>: the connection is
+    /// reset and its requests' <c>Aborted</c> fires.
+    /// </summary>
+    ResponseRate,
+
     /// <summary>An <c>environ.Async</c> operation took longer than its timeout: it fails with <see cref="TimeoutException"/>.</summary>
     AsyncOperation,
 }
