@@ -23,7 +23,7 @@ PORT = 18400
 
 SMOKE = "--smoke" in sys.argv
 ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
-ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients"]
 SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
 DURATION = 2 if SMOKE else 10
 # Resume's code is JIT-compiled (Akka is not ReadyToRun like ASP.NET): tiered compilation reaches
@@ -36,10 +36,11 @@ GIB = 1 << 30
 STREAM_BYTES = (64 << 20) if SMOKE else GIB
 
 
-def server_command(name, port):
+def server_command(name, port, scenario):
     if name == "resume":
+        config = "resume-slow-clients.conf" if scenario == "slow-clients" else "resume-bench.conf"
         return ["dotnet", f"{ROOT}/bench/out/resume/Resume.dll", "--app", "demo", "--host", "127.0.0.1",
-                "--port", str(port), "--config", f"{ROOT}/bench/resume-bench.conf"]
+                "--port", str(port), "--config", f"{ROOT}/bench/{config}"]
     if name == "kestrel":
         return ["dotnet", f"{ROOT}/bench/out/kestrel/KestrelBaseline.dll", "--urls", f"http://127.0.0.1:{port}"]
     worker = name.split("-")[1]
@@ -50,12 +51,12 @@ def server_command(name, port):
 
 
 class Server:
-    def __init__(self, name):
+    def __init__(self, name, scenario=""):
         global PORT
         PORT += 1
         self.name, self.port = name, PORT
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
-        self.process = subprocess.Popen(["taskset", "-c", SERVER_CPU, *server_command(name, self.port)],
+        self.process = subprocess.Popen(["taskset", "-c", SERVER_CPU, *server_command(name, self.port, scenario)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -208,6 +209,95 @@ def stream_scenario(server):
     return result
 
 
+SLOW_READERS = 200 if SMOKE else 2000
+SLOW_BODIES = 300 if SMOKE else 3000
+
+
+def tcp_state(s):
+    """The kernel's TCP state of a socket (7 = closed: the peer reset it)."""
+    return s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
+
+
+def hold(server, sockets_open, seconds):
+    """Peak RSS (KiB) over a few seconds while sockets_open() keeps its connections."""
+    stop, peak = threading.Event(), [server.memory_kib("VmRSS")]
+    sampler = threading.Thread(target=sample_rss, args=(server, stop, peak))
+    sampler.start()
+    held = sockets_open()
+    time.sleep(seconds)
+    stop.set()
+    sampler.join()
+    return held, peak[0]
+
+
+def slow_clients_scenario(server):
+    """SLOW_READERS clients that read nothing of a 32 MiB response (more than the kernel buffers for them), then SLOW_BODIES that send one byte
+    of a 1 MiB body: RSS growth per connection while they are held, and how many the server cut off
+    (readers reset, bodies answered 408) and how soon."""
+    for _ in range(20):  # the paths compiled before the base is taken
+        subprocess.run(["curl", "-sf", "-o", "/dev/null", server.url("/stream?chunks=32&size=65536")], check=True, timeout=60)
+        subprocess.run(["curl", "-sf", "-o", "/dev/null", "-X", "POST", "--data-binary", "x" * 1000, server.url("/upload")], check=True, timeout=60)
+    time.sleep(1)
+    result = {}
+
+    def open_readers():
+        readers = []
+        for _ in range(SLOW_READERS):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
+            s.connect(("127.0.0.1", server.port))
+            s.sendall(b"GET /stream?chunks=512&size=65536 HTTP/1.1\r\nHost: b\r\n\r\n")
+            readers.append(s)
+        return readers
+
+    base = server.memory_kib("VmRSS")
+    began = time.time()
+    readers, peak = hold(server, open_readers, 3)
+    result["reader_kib_per_conn"] = (peak - base) / SLOW_READERS
+    deadline = began + 40
+    while time.time() < deadline and sum(tcp_state(s) == 7 for s in readers) < SLOW_READERS:
+        time.sleep(0.5)
+    result["readers_cut"] = sum(tcp_state(s) == 7 for s in readers)
+    result["readers_cut_after_s"] = time.time() - began
+    for s in readers:
+        s.close()
+    time.sleep(2)
+
+    def open_bodies():
+        bodies = []
+        for _ in range(SLOW_BODIES):
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.sendall(b"POST /upload HTTP/1.1\r\nHost: b\r\nContent-Length: 1048576\r\n\r\nx")
+            bodies.append(s)
+        return bodies
+
+    base = server.memory_kib("VmRSS")
+    began = time.time()
+    bodies, peak = hold(server, open_bodies, 3)
+    result["body_kib_per_conn"] = (peak - base) / SLOW_BODIES
+    answered, pending = 0, list(bodies)
+    deadline = began + 40
+    while pending and time.time() < deadline:
+        still = []
+        for s in pending:
+            s.setblocking(False)
+            try:
+                head = s.recv(64)
+            except BlockingIOError:
+                still.append(s)
+                continue
+            except OSError:
+                continue
+            answered += head.startswith(b"HTTP/1.1 408")
+        pending = still
+        time.sleep(0.2)
+    result["bodies_408"] = answered
+    result["bodies_cut_after_s"] = time.time() - began
+    for s in bodies:
+        s.close()
+    return result
+
+
 SCENARIO_RUNS = {
     "hello": load_scenario("/hello", 64),
     "close": load_scenario("/hello", 64, headers=["Connection: close"]),
@@ -215,6 +305,7 @@ SCENARIO_RUNS = {
     "suspend-1k": load_scenario("/sleep?ms=100", 1000),
     "suspend-10k": load_scenario("/sleep?ms=1000", 10000, timeout="30s"),
     "stream": stream_scenario,
+    "slow-clients": slow_clients_scenario,
 }
 
 
@@ -232,10 +323,10 @@ def main():
     results = {}
     for scenario in SCENARIOS:
         for name in SERVERS:
-            if scenario == "stream" and name.startswith("gunicorn") and not SMOKE:
-                pass
+            if scenario == "slow-clients" and name.startswith("gunicorn"):
+                continue  # a worker per connection: thousands of held connections are not its workload
             print(f"{scenario:12} {name:17}", end=" ", flush=True, file=sys.stderr)
-            server = Server(name)
+            server = Server(name, scenario)
             try:
                 results[(scenario, name)] = r = SCENARIO_RUNS[scenario](server)
                 print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}, file=sys.stderr)
@@ -260,7 +351,7 @@ def render(results):
              f"- Pinning: each server on CPU {SERVER_CPU} (so .NET uses workstation GC), the load generator on CPU {CLIENT_CPU}; "
              f"every server fresh per scenario; {WARMUP} s warm-up then {DURATION} s measured; wrk -t1.",
              "- Ratios are Resume / Kestrel from this same run.", ""]
-    load = [s for s in SCENARIOS if s != "stream"]
+    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients")]
     if load:
         lines += ["| scenario | server | req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | req/s × Kestrel | p99 × Kestrel | CPU/req × Kestrel | RSS × Kestrel |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -296,6 +387,18 @@ def render(results):
                 continue
             lines.append(f"| {name} | {r['fast_read_gbps']:.2f} | {r['slow_read_rss_growth_mib']:.1f} | {r['upload_gbps']:.2f} | "
                          f"{r['upload_rss_growth_mib']:.1f} | {r['upload_ok']} |")
+        lines.append("")
+    if "slow-clients" in SCENARIOS:
+        lines += [f"Slow clients ({SLOW_READERS:,} readers of a 32 MiB response that read nothing, then {SLOW_BODIES:,} bodies of "
+                  "1 MiB that stop after one byte; RSS growth per connection while held, then what the server did within 40 s):", "",
+                  "| server | KiB per stalled reader | readers reset | after s | KiB per stalled body | bodies answered 408 | after s |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for name in SERVERS:
+            r = results.get(("slow-clients", name), {})
+            if "failed" in r or not r:
+                continue
+            lines.append(f"| {name} | {r['reader_kib_per_conn']:.1f} | {r['readers_cut']:,} | {r['readers_cut_after_s']:.1f} | "
+                         f"{r['body_kib_per_conn']:.1f} | {r['bodies_408']:,} | {r['bodies_cut_after_s']:.1f} |")
         lines.append("")
     notes = f"{ROOT}/bench/results/NOTES.md"
     if not SMOKE and os.path.exists(notes):
