@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Akka;
+using Akka.Actor;
+using Resume.Actors.Server;
 using Resume.Actors.Tests.Cluster;
 using Resume.Actors.Tests.Support;
 using Xunit.Abstractions;
@@ -47,6 +50,16 @@ public sealed class HealthSpec(ITestOutputHelper output) : ServerSpec(output)
         Assert.Equal("not ready: stopping\n", stopping.BodyText);
         await client.SendAsync(Get("/echo"));
         Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+    }
+
+    [Fact]
+    public async Task A_server_is_ready_once_it_listens_and_not_once_it_has_unbound()
+    {
+        var server = TestServers.Start(Sys, TestServers.Demo());
+        // The server actor starts listening in its PreStart, a moment after Start returns.
+        await AwaitAssertAsync(() => Assert.Null(server.Readiness.Problem), Dilated(TimeSpan.FromSeconds(5)));
+        await server.Actor.Ask<Done>(ServerActor.Unbind.Instance, Dilated(TimeSpan.FromSeconds(5)));
+        Assert.Equal("not listening", server.Readiness.Problem);
     }
 
     [Fact]
