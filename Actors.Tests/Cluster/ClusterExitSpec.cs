@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Akka.Cluster;
 using Resume.Actors.Cluster;
 using Resume.Actors.Tests.Support;
@@ -34,6 +36,27 @@ public sealed class ClusterExitSpec(ITestOutputHelper output) : ServerSpec(outpu
             Assert.True(clock.Elapsed - listening < TimeSpan.FromSeconds(4) + Dilated(TimeSpan.FromSeconds(6)), $"exited {clock.Elapsed - listening} after listening");
             var line = Assert.Single(server.Errors, l => l.Length > 0);
             Assert.Equal($"Cluster error: could not join a cluster through the seed nodes akka.tcp://resume@127.0.0.1:{nobody} within 4s (resume.cluster.join-timeout); exit code 3", line);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_cluster_port_in_use_stops_the_node_before_it_starts_with_one_line_and_exit_2()
+    {
+        var file = TestNode.ConfigFile("resume.cluster.host = \"127.0.0.1\"");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            await using var server = ServerProcess.Start(["--app", "hello", "--host", "127.0.0.1", "--port", "0", "--config", file,
+                "--cluster-port", port, "--seed", $"127.0.0.1:{port}"]);
+            Assert.Equal(2, await server.ExitCodeAsync(Dilated(TimeSpan.FromSeconds(60))));
+            Assert.Equal($"Configuration error: resume.cluster.port: 127.0.0.1:{port} is in use by another process", Assert.Single(server.Errors, l => l.Length > 0));
+            Assert.DoesNotContain(server.Output, l => l.Length > 0);
         }
         finally
         {

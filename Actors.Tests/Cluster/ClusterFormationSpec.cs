@@ -69,6 +69,8 @@ public sealed class ClusterFormationSpec(ITestOutputHelper output) : ServerSpec(
             Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
             Assert.Equal(TimeSpan.FromSeconds(60), config.GetTimeSpan("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes"));
             Assert.Contains("SplitBrainResolverProvider", config.GetString("akka.cluster.downing-provider-class"));
+            // No SO_REUSEPORT: a second node on a cluster port in use fails instead of sharing it.
+            Assert.False(config.GetBoolean("akka.remote.dot-netty.tcp.tcp-reuse-addr"));
 
             var downed = nodes[2];
             var downing = Stopwatch.StartNew();

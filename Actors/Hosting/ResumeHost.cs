@@ -35,6 +35,7 @@ public static class ResumeHost
         var settings = ServerSettings.FromConfig(config);
         var phases = ShutdownPhases.Covering(config, settings);
         var apps = Bind(settings);
+        ClusterPortCheck.Check(settings.Cluster);
         var listener = ListeningSocket.Open(settings);
 
         // No watching of appsettings files for changes (Resume has none: HOCON configures it). The
