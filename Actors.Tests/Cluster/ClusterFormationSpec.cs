@@ -11,7 +11,8 @@ namespace Resume.Actors.Tests.Cluster;
 /// <summary>
 /// Three whole nodes in this process, each built by <see cref="ResumeHost"/> from a command line
 /// (<c>--cluster-port</c>, <c>--seed</c>, <c>--public-host</c>) and a config file, form one cluster
-/// through their seed nodes; readiness follows membership; a downed node stops and exits 4.
+/// through their seed nodes; readiness follows membership; a downed node stops and exits 4; the
+/// keep-majority resolver downs a crashed node.
 /// </summary>
 [Collection(TimingSensitive.Name)]
 public sealed class ClusterFormationSpec(ITestOutputHelper output) : ServerSpec(output)
@@ -91,6 +92,49 @@ public sealed class ClusterFormationSpec(ITestOutputHelper output) : ServerSpec(
             foreach (var node in nodes)
                 await node.DisposeAsync();
             File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_split_brain_resolver_downs_a_crashed_node_and_the_majority_stays_ready()
+    {
+        var file = TestNode.ConfigFile(
+            "resume.cluster.host = \"127.0.0.1\"",
+            "resume.health.readiness-path = \"/ready\"");
+        // A crash, in-process: the actor system stops without leaving (no CoordinatedShutdown).
+        var crashing = TestNode.ConfigFile(
+            "resume.cluster.host = \"127.0.0.1\"",
+            "akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+        int[] ports = [TestNode.FreePort(), TestNode.FreePort(), TestNode.FreePort()];
+        var nodes = new List<TestNode>();
+        try
+        {
+            nodes.Add(await TestNode.StartAsync(file, ports[0], ports));
+            nodes.Add(await TestNode.StartAsync(file, ports[1], ports));
+            nodes.Add(await TestNode.StartAsync(crashing, ports[2], ports));
+            var cluster = AkkaCluster.Get(nodes[0].System);
+            await AwaitAssertAsync(
+                () => Assert.Equal(3, cluster.State.Members.Count(m => m.Status == MemberStatus.Up)),
+                Dilated(TimeSpan.FromSeconds(25)),
+                TimeSpan.FromMilliseconds(100));
+
+            var crash = Stopwatch.StartNew();
+            await nodes[2].System.Terminate();
+            await AwaitAssertAsync(
+                () => Assert.DoesNotContain(cluster.State.Members, m => m.Address.Port == ports[2]),
+                Dilated(TimeSpan.FromSeconds(30)),
+                TimeSpan.FromMilliseconds(100));
+            Output.WriteLine($"the crashed node was downed and removed {crash.ElapsedMilliseconds} ms after the crash");
+            Assert.Equal(2, cluster.State.Members.Count(m => m.Status == MemberStatus.Up));
+            Assert.Equal(200, (await nodes[0].GetAsync("/ready")).Status);
+            Assert.Equal(200, (await nodes[1].GetAsync("/ready")).Status);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+                await node.DisposeAsync();
+            File.Delete(file);
+            File.Delete(crashing);
         }
     }
 }
