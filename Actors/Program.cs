@@ -46,7 +46,10 @@ public static class Program
                 return 2;
             }
             await host.WaitForShutdownAsync();
+            var (code, message) = ResumeHost.Exit(host);
+            if (message is not null)
+                await Console.Error.WriteLineAsync(message);
+            return code;
         }
-        return 0;
     }
 }

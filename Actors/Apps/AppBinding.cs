@@ -6,8 +6,8 @@ namespace Resume.Actors.Apps;
 
 /// <summary>
 /// Chooses the route of each request before its app starts, since how an app runs (blocking,
-/// pre-buffered, deadlines) must be known before it is called. The status endpoint, when on, is
-/// answered ahead of the app, and <c>OPTIONS *</c> by the server itself (<see cref="ServerOptions"/>).
+/// pre-buffered, deadlines) must be known before it is called. The status and health endpoints, when
+/// on, are answered ahead of the app, and <c>OPTIONS *</c> by the server itself (<see cref="ServerOptions"/>).
 /// </summary>
 public sealed class AppBinding
 {
@@ -42,11 +42,17 @@ public sealed class AppBinding
     }
 
     /// <summary>Answers <paramref name="path"/> with <paramref name="status"/>, run with <paramref name="options"/>, and everything else as before.</summary>
-    public AppBinding WithStatusEndpoint(string? path, App status, AppOptions options)
+    public AppBinding WithStatusEndpoint(string? path, App status, AppOptions options) => WithEndpoint("status", path, status, options);
+
+    /// <summary>
+    /// Answers <paramref name="path"/> with <paramref name="app"/>, named <paramref name="name"/> and
+    /// run with <paramref name="options"/>, ahead of every app; a null or empty path leaves this as it is.
+    /// </summary>
+    public AppBinding WithEndpoint(string name, string? path, App app, AppOptions options)
     {
         if (string.IsNullOrEmpty(path))
             return this;
-        var route = new AppRoute("status", status, options);
+        var route = new AppRoute(name, app, options);
         return new AppBinding(head => RequestTarget.PercentDecode(head.Path) == path ? route : _resolve(head), [route, .. Routes]);
     }
 }

@@ -1,27 +1,44 @@
 using System.Globalization;
 using Akka.Configuration;
-using Akka.Configuration.Hocon;
 
 namespace Resume.Actors.Hosting;
 
-/// <summary>The command line: <c>--app NAME --host H --port P --config FILE --status-path PATH</c>.</summary>
-public sealed record CommandLine(string? App, string? Host, int? Port, string? ConfigFile, string? StatusPath = null)
+/// <summary>
+/// The command line: <c>--app NAME --host H --port P --config FILE --status-path PATH</c> and the
+/// cluster options <c>--cluster-port P --seed ADDRESS (repeatable) --public-host H</c>.
+/// </summary>
+public sealed record CommandLine(
+    string? App,
+    string? Host,
+    int? Port,
+    string? ConfigFile,
+    string? StatusPath = null,
+    int? ClusterPort = null,
+    IReadOnlyList<string>? Seeds = null,
+    string? PublicHost = null)
 {
     public const string Usage = """
         Usage: Resume [--app NAME] [--host HOST] [--port PORT] [--config FILE] [--status-path PATH]
+                      [--cluster-port PORT] [--seed HOST:PORT]... [--public-host HOST]
           --app NAME      the app to serve: demo (default), hello, echo, stream, sleep, reference,
                           upload, proxy, blocking, lineclient, fail, hang
           --host HOST     the address or host name to listen on (default 0.0.0.0)
           --port PORT     the port to listen on (default 8080; 0 picks a free one)
           --config FILE   a HOCON file layered over the defaults (HOCON/resume.conf)
           --status-path PATH  turn the status endpoint on at PATH (e.g. /_status)
+          --cluster-port PORT  the cluster (remoting) port; turns clustering on
+          --seed HOST:PORT     a seed node (repeat for each); turns clustering on
+          --public-host HOST   the host name other nodes reach this one by; turns clustering on
+        Environment: RESUME_CLUSTER_PORT, RESUME_SEEDS (comma-separated), RESUME_PUBLIC_HOST, between
+        the configuration files and the command line.
         """;
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with what is wrong.</summary>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        string? app = null, host = null, config = null, statusPath = null;
-        int? port = null;
+        string? app = null, host = null, config = null, statusPath = null, publicHost = null;
+        int? port = null, clusterPort = null;
+        List<string>? seeds = null;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -39,9 +56,7 @@ public sealed record CommandLine(string? App, string? Host, int? Port, string? C
                     host = value;
                     break;
                 case "--port":
-                    port = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535
-                        ? p
-                        : throw new ArgumentException($"The port '{value}' is not a number from 0 to 65535.");
+                    port = ParsePort(value);
                     break;
                 case "--config":
                     config = value;
@@ -49,44 +64,45 @@ public sealed record CommandLine(string? App, string? Host, int? Port, string? C
                 case "--status-path":
                     statusPath = value.StartsWith('/') ? value : throw new ArgumentException($"The status path '{value}' must start with '/'.");
                     break;
+                case "--cluster-port":
+                    clusterPort = ParsePort(value);
+                    break;
+                case "--seed":
+                    (seeds ??= []).Add(value);
+                    break;
+                case "--public-host":
+                    publicHost = value;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{name}'.");
             }
         }
-        return new CommandLine(app, host, port, config, statusPath);
+        return new CommandLine(app, host, port, config, statusPath, clusterPort, seeds, publicHost);
     }
 
     /// <summary>
-    /// The options as overrides of <c>resume.server</c>, set through the configuration API: a value is
-    /// never pasted into HOCON text, so quotes, braces or newlines in it stay part of the value (and
-    /// are then checked as any configured value is).
+    /// The options as overrides of <c>resume.server</c> and <c>resume.cluster</c>, set through the
+    /// configuration API (<see cref="ConfigOverrides"/>). A cluster option turns clustering on.
     /// </summary>
     public Config ToConfig()
     {
-        var server = new HoconObject();
-        Set(server, "app", App);
-        Set(server, "host", Host);
-        Set(server, "status-path", StatusPath);
-        Set(server, "port", Port?.ToString(CultureInfo.InvariantCulture));
-        if (server.Items.Count == 0)
-            return Config.Empty;
-        var resume = new HoconObject();
-        resume.Items["server"] = Value(server);
-        var root = new HoconObject();
-        root.Items["resume"] = Value(resume);
-        return new Config(new HoconRoot(Value(root)));
+        var overrides = new ConfigOverrides()
+            .Set("resume.server.app", App)
+            .Set("resume.server.host", Host)
+            .Set("resume.server.status-path", StatusPath)
+            .Set("resume.server.port", Port?.ToString(CultureInfo.InvariantCulture));
+        if (ClusterPort is not null || Seeds is not null || PublicHost is not null)
+        {
+            overrides.Set("resume.cluster.enabled", "on")
+                .Set("resume.cluster.port", ClusterPort?.ToString(CultureInfo.InvariantCulture))
+                .SetList("resume.cluster.seed-nodes", Seeds)
+                .Set("resume.cluster.public-host", PublicHost);
+        }
+        return overrides.ToConfig();
     }
 
-    private static void Set(HoconObject section, string key, string? value)
-    {
-        if (value is not null)
-            section.Items[key] = Value(new HoconLiteral { Value = value });
-    }
-
-    private static HoconValue Value(IHoconElement element)
-    {
-        var value = new HoconValue();
-        value.AppendValue(element);
-        return value;
-    }
+    private static int ParsePort(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535
+            ? p
+            : throw new ArgumentException($"The port '{value}' is not a number from 0 to 65535.");
 }

@@ -9,13 +9,12 @@ namespace Resume.Actors.Hosting;
 /// </summary>
 public static class ListenAddress
 {
-    private const string Key = "resume.server.host";
-
     /// <summary>
     /// <paramref name="host"/> as an address. A host name with both kinds of address listens on its
-    /// IPv4 one: <c>localhost</c> is then 127.0.0.1, which clients given "localhost" try too.
+    /// IPv4 one: <c>localhost</c> is then 127.0.0.1, which clients given "localhost" try too. An error
+    /// names <paramref name="key"/>, the key the host was configured by.
     /// </summary>
-    public static IPAddress Resolve(string host)
+    public static IPAddress Resolve(string host, string key = "resume.server.host")
     {
         if (IPAddress.TryParse(host, out var address))
             return address;
@@ -26,10 +25,10 @@ public static class ListenAddress
         }
         catch (SocketException e)
         {
-            throw new SettingsException(Key, $"\"{host}\" does not resolve to an address: {e.Message}");
+            throw new SettingsException(key, $"\"{host}\" does not resolve to an address: {e.Message}");
         }
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6)
-            ?? throw new SettingsException(Key, $"\"{host}\" resolves to no IP address");
+            ?? throw new SettingsException(key, $"\"{host}\" resolves to no IP address");
     }
 }

@@ -1,19 +1,23 @@
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Apps;
+using Resume.Actors.Cluster;
 using Resume.Actors.Server;
 using Resume.Apps;
 
 namespace Resume.Actors.Hosting;
 
 /// <summary>
-/// The server as a .NET generic host: Akka.Hosting runs the actor system; Ctrl-C / SIGTERM runs
-/// CoordinatedShutdown, which unbinds (service-unbind), lets requests in flight finish up to the
-/// drain deadline (service-requests-done), then stops the system.
+/// The server as a .NET generic host: Akka.Hosting runs the actor system (a cluster node when
+/// <c>resume.cluster.enabled</c>); Ctrl-C / SIGTERM runs CoordinatedShutdown, which turns readiness
+/// to 503 and keeps serving for the unbind delay (before-service-unbind), unbinds (service-unbind),
+/// lets requests in flight finish up to the drain deadline (service-requests-done), then leaves the
+/// cluster and stops the system.
 /// </summary>
 public static class ResumeHost
 {
@@ -22,11 +26,16 @@ public static class ResumeHost
     /// first: a bad value, an unknown key or app, a host that does not resolve or a port in use throws
     /// a <see cref="SettingsException"/> before anything starts.
     /// </summary>
-    public static IHost Build(CommandLine options)
+    public static IHost Build(CommandLine options) => Build(options, EnvironmentOverrides.Current());
+
+    /// <summary>The host for <paramref name="options"/> over the variables of <paramref name="environment"/> (<see cref="EnvironmentOverrides"/>).</summary>
+    public static IHost Build(CommandLine options, IReadOnlyDictionary<string, string> environment)
     {
-        var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig());
+        var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig(), EnvironmentOverrides.ToConfig(environment));
         var settings = ServerSettings.FromConfig(config);
+        var phases = ShutdownPhases.Covering(config, settings);
         var apps = Bind(settings);
+        ClusterPortCheck.Check(settings.Cluster);
         var listener = ListeningSocket.Open(settings);
 
         // No watching of appsettings files for changes (Resume has none: HOCON configures it). The
@@ -35,15 +44,31 @@ public static class ResumeHost
         var hostConfiguration = new ConfigurationManager();
         hostConfiguration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = hostConfiguration });
-        builder.Services.AddAkka("resume", (akka, _) =>
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddAkka(ClusterSettings.SystemName, (akka, _) =>
         {
-            akka.AddHocon(config, HoconAddMode.Prepend);
+            akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
+            if (settings.Cluster.Enabled)
+                ClusterNode.Configure(akka, settings.Cluster);
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
-                var server = ResumeServer.Start(system, settings, apps, listener);
+                var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
+                var server = ResumeServer.Start(system, settings, apps, listener, membership: membership);
                 registry.Register<ServerActor>(server.Actor);
                 var shutdown = CoordinatedShutdown.Get(system);
+                // Readiness turns 503 first and the node goes on serving, so that load balancers stop
+                // sending requests before the port closes.
+                shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "resume-not-ready", async () =>
+                {
+                    server.Readiness.MarkStopping();
+                    if (settings.UnbindDelay > TimeSpan.Zero)
+                    {
+                        system.Log.Info("Stopping: readiness answers 503; serving {0} more before unbinding.", settings.UnbindDelay);
+                        await Task.Delay(settings.UnbindDelay);
+                    }
+                    return Done.Instance;
+                });
                 shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "resume-unbind", async () =>
                     await server.Actor.Ask<Done>(ServerActor.Unbind.Instance, TimeSpan.FromSeconds(5)));
                 shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "resume-drain", async () =>
@@ -52,6 +77,16 @@ public static class ResumeHost
         });
         builder.Services.AddHostedService<HangupSignal>();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The exit code once <paramref name="host"/> has stopped, and a line for stderr when it is not 0:
+    /// a node that could not join its cluster, or was downed, exits non-zero (<see cref="ClusterExit"/>).
+    /// </summary>
+    public static (int Code, string? Message) Exit(IHost host)
+    {
+        var reason = CoordinatedShutdown.Get(host.Services.GetRequiredService<ActorSystem>()).ShutdownReason;
+        return (ClusterExit.CodeFor(reason), ClusterExit.MessageFor(reason, host.Services.GetRequiredService<ServerSettings>().Cluster));
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
 using Resume.Actors.Apps;
+using Resume.Actors.Health;
 using Resume.Actors.Server;
 using Resume.Actors.Stats;
 using Resume.Apps;
@@ -12,11 +13,12 @@ namespace Resume.Actors.Hosting;
 /// <summary>A running server inside an actor system: its actor, the address it listens on, and its stats.</summary>
 public sealed class ResumeServer
 {
-    private ResumeServer(IActorRef actor, IPEndPoint endpoint, ServerStats stats)
+    private ResumeServer(IActorRef actor, IPEndPoint endpoint, ServerStats stats, Readiness readiness)
     {
         Actor = actor;
         Endpoint = endpoint;
         Stats = stats;
+        Readiness = readiness;
     }
 
     /// <summary>The server's supervisor, which passes every message on to the server actor (see <see cref="ServerSupervisor"/>).</summary>
@@ -25,6 +27,9 @@ public sealed class ResumeServer
     public IPEndPoint Endpoint { get; }
 
     public ServerStats Stats { get; }
+
+    /// <summary>What the readiness path answers; shutdown marks it stopping.</summary>
+    public Readiness Readiness { get; }
 
     /// <summary>Serves one app on every path, with <paramref name="options"/>.</summary>
     public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, App app, AppOptions? options = null, string name = "resume-server") =>
@@ -38,14 +43,23 @@ public sealed class ResumeServer
     public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, string name = "resume-server") =>
         Start(system, settings, apps, ListeningSocket.Open(settings), name);
 
-    /// <summary>Serves <paramref name="apps"/> on <paramref name="listener"/>, a socket already listening (<see cref="ListeningSocket.Open"/>), which it then owns.</summary>
-    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server")
+    /// <summary>
+    /// Serves <paramref name="apps"/> on <paramref name="listener"/>, a socket already listening
+    /// (<see cref="ListeningSocket.Open"/>), which it then owns. <paramref name="membership"/> says
+    /// why cluster membership keeps the node from being ready (see <see cref="Health.Readiness"/>).
+    /// </summary>
+    public static ResumeServer Start(
+        IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server", Func<string?>? membership = null)
     {
         var stats = new ServerStats();
+        var readiness = new Readiness(stats, membership);
         var executor = new DedicatedExecutor(settings.ExecutorThreads);
-        var served = apps.WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats), settings.OptionsFor("status"));
+        var served = apps
+            .WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats), settings.OptionsFor("status"))
+            .WithEndpoint("health", settings.LivenessPath, HealthApp.Liveness, settings.OptionsFor("health"))
+            .WithEndpoint("health", settings.ReadinessPath, HealthApp.For(readiness), settings.OptionsFor("health"));
         var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, listener)), name);
-        return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats);
+        return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats, readiness);
     }
 
     /// <summary>Stops accepting, lets requests in flight finish (up to the drain deadline) and closes every connection.</summary>

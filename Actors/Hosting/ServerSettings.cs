@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using Resume.Actors.Apps;
+using Resume.Actors.Cluster;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -55,6 +56,17 @@ public sealed record ServerSettings
 
     public required TimeSpan DrainDeadline { get; init; }
 
+    /// <summary>On shutdown, how long the node answers not-ready yet keeps serving before it unbinds (<c>resume.shutdown.unbind-delay</c>).</summary>
+    public required TimeSpan UnbindDelay { get; init; }
+
+    /// <summary>Where the liveness endpoint answers; null when it is off.</summary>
+    public required string? LivenessPath { get; init; }
+
+    /// <summary>Where the readiness endpoint answers; null when it is off.</summary>
+    public required string? ReadinessPath { get; init; }
+
+    public required ClusterSettings Cluster { get; init; }
+
     /// <summary>Where the status endpoint answers; null when it is off.</summary>
     public required string? StatusPath { get; init; }
 
@@ -90,6 +102,8 @@ public sealed record ServerSettings
         var apps = resume.Section("apps");
         var acceptBackoff = server.Section("accept-backoff");
         var acceptBackoffInitial = acceptBackoff.PositiveDuration("initial");
+        var shutdown = resume.Section("shutdown");
+        var health = resume.Section("health");
         var settings = new ServerSettings
         {
             Host = server.Host("host"),
@@ -102,8 +116,7 @@ public sealed record ServerSettings
             ConnectionHosts = server.Int("connection-hosts", 0),
             ServerHeader = server.Text("server-header", FieldValueProblem),
             App = server.Text("app"),
-            StatusPath = server.Text("status-path", path => path is "" || path.StartsWith('/') ? null : "is not a path: it must start with / (or be \"\", off)")
-                is { Length: > 0 } statusPath ? statusPath : null,
+            StatusPath = OptionalPath(server, "status-path"),
             Limits = new HttpLimits
             {
                 MaxRequestLine = limits.SmallSize("max-request-line", 1),
@@ -135,7 +148,11 @@ public sealed record ServerSettings
                 EmptyBackoffInitial = backoffInitial,
                 EmptyBackoffMax = backoff.Duration("max", backoffInitial),
             },
-            DrainDeadline = resume.Section("shutdown").Duration("drain-deadline"),
+            DrainDeadline = shutdown.Duration("drain-deadline"),
+            UnbindDelay = shutdown.Duration("unbind-delay"),
+            LivenessPath = OptionalPath(health, "liveness-path"),
+            ReadinessPath = OptionalPath(health, "readiness-path"),
+            Cluster = ClusterSettings.Read(resume.Section("cluster")),
             ExecutorThreads = resume.Section("executor").Int("threads", 1),
             DefaultAppOptions = defaultOptions,
             AppOverrides = apps.Keys.ToDictionary(
@@ -188,6 +205,11 @@ public sealed record ServerSettings
         blocking.Int("throughput", 1);
         resume.Section("small-mailbox").Text("mailbox-type", NonEmpty);
     }
+
+    /// <summary>A path the server answers itself, or null for "" (off).</summary>
+    private static string? OptionalPath(SettingsReader section, string key) =>
+        section.Text(key, path => path is "" || path.StartsWith('/') ? null : "is not a path: it must start with / (or be \"\", off)")
+            is { Length: > 0 } path ? path : null;
 
     private static string? NonEmpty(string text) => text.Trim().Length > 0 ? null : "is empty";
 

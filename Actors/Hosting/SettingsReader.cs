@@ -113,15 +113,39 @@ public sealed partial class SettingsReader
         return problem?.Invoke(text) is { } wrong ? throw Refuse(key, $"{Show(text)} {wrong}") : text;
     }
 
+    /// <summary>A list of strings, each checked by <paramref name="problem"/> (null when the item is fine).</summary>
+    public IReadOnlyList<string> List(string key, Func<string, string?>? problem = null)
+    {
+        var value = Find(key);
+        // Akka's IsArray() is false for an empty list, which holds one empty HoconArray.
+        var empty = value.Values is [HoconArray { Count: 0 }];
+        if (!empty && !value.IsArray())
+            throw Refuse(key, $"{Describe(value)} is not a list: write [\"a\", \"b\"] (or [] for none)");
+        var items = new List<string>();
+        foreach (var item in empty ? [] : value.GetArray())
+        {
+            var text = item.IsString() ? item.GetString() : null;
+            if (text is null)
+                throw Refuse(key, "holds an item that is not a single value");
+            if (problem?.Invoke(text) is { } wrong)
+                throw Refuse(key, $"{Show(text)} {wrong}");
+            items.Add(text);
+        }
+        return items;
+    }
+
     /// <summary>
     /// An IP address written in full (not <c>8080</c>, which <see cref="IPAddress.Parse(string)"/> reads
     /// as 0.0.31.144), or a host name (resolved at start, by <see cref="ListenAddress"/>).
     /// </summary>
-    public string Host(string key) => Text(key, text =>
+    public string Host(string key) => Text(key, HostProblem);
+
+    /// <summary>What is wrong with <paramref name="text"/> as a host (see <see cref="Host"/>); null when it is one.</summary>
+    public static string? HostProblem(string text) =>
         IPAddress.TryParse(text, out var address) && (address.AddressFamily == AddressFamily.InterNetworkV6 || IPv4().IsMatch(text))
         || HostName().IsMatch(text) && !NumericLastLabel().IsMatch(text)
             ? null
-            : "is not an IP address or a host name, such as 0.0.0.0, 127.0.0.1, :: or localhost");
+            : "is not an IP address or a host name, such as 0.0.0.0, 127.0.0.1, :: or localhost";
 
     /// <summary>
     /// A whole number of at least <paramref name="min"/>, or <c>auto</c> (null), for a key whose

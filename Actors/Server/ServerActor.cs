@@ -61,6 +61,7 @@ public sealed class ServerActor : ReceiveActor
         Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
         Receive<Unbind>(_ =>
         {
+            _stats.Listening = false;
             _listener.Dispose();
             _log.Info("Unbound; no new connections are accepted.");
             Sender.Tell(Done.Instance);
@@ -179,6 +180,7 @@ public sealed class ServerActor : ReceiveActor
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
         _log.Info("Listening on http://{0} (at most {1} connections at once)", _endpoint, _settings.MaxConnections);
+        _stats.Listening = true;
 
         Source.FromGraph(new SocketAcceptSource(_listener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax))
             .RunWith(
@@ -194,6 +196,7 @@ public sealed class ServerActor : ReceiveActor
     {
         // The server truly stops: the connections and the streams' supervisor (children) have stopped
         // by now. Never on a fault: the supervisor resumes this actor rather than restart it.
+        _stats.Listening = false;
         _listener.Dispose();
         (_executor as IDisposable)?.Dispose();
     }

@@ -16,6 +16,7 @@ public sealed class ServerStats
     private long _timedOut;
     private long _disposed;
     private long _requestActors;
+    private volatile bool _listening;
 
     public ConcurrentDictionary<string, RequestStatus> InFlight { get; } = new(StringComparer.Ordinal);
 
@@ -38,6 +39,13 @@ public sealed class ServerStats
 
     /// <summary>Request actors alive now.</summary>
     public long RequestActors => Interlocked.Read(ref _requestActors);
+
+    /// <summary>Whether new connections are accepted: from the server actor's start until it unbinds.</summary>
+    public bool Listening
+    {
+        get => _listening;
+        set => _listening = value;
+    }
 
     /// <summary>The connection hosts' timeout tables, where every timeout of the server is kept (set when the server starts).</summary>
     public IReadOnlyList<TimeoutTable> TimeoutTables { get; set; } = [];
