@@ -1,3 +1,4 @@
+using Resume.Actors.Cluster;
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit;
@@ -369,7 +370,8 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts));
+            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts,
+            ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor)));
         return actor;
     }
 

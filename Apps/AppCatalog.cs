@@ -25,6 +25,9 @@ public static class AppCatalog
         ["lineclient"] = LineClientApp.Run,
         ["fail"] = FailApp.Run,
         ["hang"] = HangApp.Run,
+        ["counter"] = CounterApp.Run,
+        ["chat"] = ChatApp.Run,
+        ["work"] = WorkApp.Run,
     };
 
     public static PathPrefixRouter Demo() => new(Samples, Index);

@@ -15,6 +15,8 @@ public sealed class Environ : Dictionary<string, object>
     // Boxed once: the wsgi.* flags are the same for every request.
     private static readonly object True = true;
     private static readonly object False = false;
+
+    private Cluster.ClusterFacade? _cluster;
     public Environ(
         IReadOnlyList<KeyValuePair<string, string>> headers,
         RequestInput input,
@@ -55,6 +57,20 @@ public sealed class Environ : Dictionary<string, object>
     public AsyncFacade Async { get => (AsyncFacade)this["resume.async"]; init => this["resume.async"] = value; }
 
     public TextWriter Errors => (TextWriter)this["wsgi.errors"];
+
+    /// <summary>
+    /// Sharded entities, topics and cluster work (<see cref="Cluster.ClusterFacade"/>); on one node
+    /// alone when clustering is off. Made on first use, so requests that do not use it pay nothing.
+    /// </summary>
+    public Cluster.ClusterFacade Cluster => _cluster ??= new Cluster.ClusterFacade(
+        ClusterBackend ?? throw new InvalidOperationException("This environ has no cluster: the server sets ClusterBackend (AppRun takes one in its options)."),
+        Aborted);
+
+    /// <summary>What <see cref="Cluster"/> stands on; set by the server.</summary>
+    public Cluster.IClusterBackend? ClusterBackend { get; init; }
+
+    /// <summary>The request is over: its topic subscriptions end (called by the server).</summary>
+    public void EndCluster() => _cluster?.EndRequest();
 
     public string RequestMethod { get => Get(CgiKeys.RequestMethod); set => this[CgiKeys.RequestMethod] = value; }
 

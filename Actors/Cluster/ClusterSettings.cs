@@ -28,11 +28,29 @@ public sealed record ClusterSettings
     /// <summary>A node that has not joined by then shuts down and exits non-zero (<see cref="ClusterExit"/>).</summary>
     public required TimeSpan JoinTimeout { get; init; }
 
+    /// <summary>How long <c>environ.Cluster</c>'s asks and jobs may take when the app does not say.</summary>
+    public required TimeSpan AskTimeout { get; init; }
+
+    /// <summary>Shards per entity type (sharding's unit of placement): about ten times the most nodes.</summary>
+    public required int NumberOfShards { get; init; }
+
+    /// <summary>An entity idle this long is stopped (its durable state kept); zero: never.</summary>
+    public required TimeSpan PassivateIdleAfter { get; init; }
+
+    /// <summary>Entity types by the name apps use: a type name each (<see cref="ClusterTypes"/>).</summary>
+    public required IReadOnlyDictionary<string, string> Entities { get; init; }
+
+    /// <summary>Job types by the name apps use: a type name each.</summary>
+    public required IReadOnlyDictionary<string, string> Jobs { get; init; }
+
     /// <summary>The host this node advertises: <see cref="PublicHost"/>, else <see cref="Host"/> unless that is a wildcard address.</summary>
     public string AdvertisedHost =>
         PublicHost ?? (IPAddress.TryParse(Host, out var address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
             ? Dns.GetHostName()
             : Host);
+
+    private static Dictionary<string, string> TypeNames(SettingsReader section) =>
+        section.Keys.ToDictionary(name => name, name => section.Text(name, text => text.Contains(',', StringComparison.Ordinal) ? null : "is not \"Namespace.Type, Assembly\""), StringComparer.Ordinal);
 
     public static ClusterSettings Read(SettingsReader cluster)
     {
@@ -47,6 +65,11 @@ public sealed record ClusterSettings
             SeedNodes = [.. cluster.List("seed-nodes", SeedNode.Problem).Select(SeedNode.ToAddress)],
             Roles = cluster.List("roles", role => role.Trim().Length > 0 && !role.Contains(',', StringComparison.Ordinal) ? null : "is not a role name"),
             JoinTimeout = cluster.PositiveDuration("join-timeout"),
+            AskTimeout = cluster.PositiveDuration("ask-timeout"),
+            NumberOfShards = cluster.Int("number-of-shards", 1),
+            PassivateIdleAfter = cluster.Duration("passivate-idle-after"),
+            Entities = TypeNames(cluster.Section("entities")),
+            Jobs = TypeNames(cluster.Section("jobs")),
         };
         if (settings.Enabled && settings.SeedNodes.Count == 0)
             throw cluster.Refuse("seed-nodes", "is empty: with clustering on, list at least one seed node (this node's own host:port starts a new cluster)");

@@ -35,6 +35,7 @@ public static class ResumeHost
         var settings = ServerSettings.FromConfig(config);
         var phases = ShutdownPhases.Covering(config, settings);
         var apps = Bind(settings);
+        var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
         ClusterPortCheck.Check(settings.Cluster);
         var listener = ListeningSocket.Open(settings);
 
@@ -54,7 +55,9 @@ public static class ResumeHost
             akka.WithActors((system, registry) =>
             {
                 var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
-                var server = ResumeServer.Start(system, settings, apps, listener, membership: membership);
+                var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: executor => settings.Cluster.Enabled
+                    ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor)
+                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor));
                 registry.Register<ServerActor>(server.Actor);
                 var shutdown = CoordinatedShutdown.Get(system);
                 // Readiness turns 503 first and the node goes on serving, so that load balancers stop

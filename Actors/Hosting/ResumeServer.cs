@@ -3,10 +3,12 @@ using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
 using Resume.Actors.Apps;
+using Resume.Actors.Cluster;
 using Resume.Actors.Health;
 using Resume.Actors.Server;
 using Resume.Actors.Stats;
 using Resume.Apps;
+using Resume.Apps.Cluster;
 
 namespace Resume.Actors.Hosting;
 
@@ -49,7 +51,8 @@ public sealed class ResumeServer
     /// why cluster membership keeps the node from being ready (see <see cref="Health.Readiness"/>).
     /// </summary>
     public static ResumeServer Start(
-        IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server", Func<string?>? membership = null)
+        IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server", Func<string?>? membership = null,
+        Func<Executor, IClusterBackend>? cluster = null)
     {
         var stats = new ServerStats();
         var readiness = new Readiness(stats, membership);
@@ -58,7 +61,9 @@ public sealed class ResumeServer
             .WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats), settings.OptionsFor("status"))
             .WithEndpoint("health", settings.LivenessPath, HealthApp.Liveness, settings.OptionsFor("health"))
             .WithEndpoint("health", settings.ReadinessPath, HealthApp.For(readiness), settings.OptionsFor("health"));
-        var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, listener)), name);
+        // Apps reach entities, topics and jobs through environ.Cluster; on this node alone unless the host made it a cluster node.
+        var backend = cluster?.Invoke(executor) ?? ClusterServices.StartLocal(system, settings.Cluster, ClusterTypes.Resolve(settings.Cluster), executor);
+        var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, backend, listener)), name);
         return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats, readiness);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Resume.Apps;
+using Resume.Apps.Cluster;
 using Resume.Transport.Http;
 
 namespace Resume.Actors.Requests;
@@ -9,12 +10,13 @@ internal static class EnvironFactory
 {
     public static Environ Create(
         RequestHead head, RequestInput input, TextWriter errors, CancellationToken aborted, string requestId,
-        ConnectionEndpoints endpoints, Executor executor, AsyncFacade async)
+        ConnectionEndpoints endpoints, Executor executor, AsyncFacade async, IClusterBackend cluster)
     {
         var environ = new Environ(head.Headers, input, errors, aborted, requestId)
         {
             Executor = executor,
             Async = async,
+            ClusterBackend = cluster,
             [Environ.CgiKeys.RequestMethod] = head.Method,
             [Environ.CgiKeys.PathInfo] = RequestTarget.PercentDecode(head.Path),
             [Environ.CgiKeys.QueryString] = head.Query,

@@ -3,6 +3,7 @@ using Akka.Event;
 using Resume.Actors.Apps;
 using Resume.Actors.Stats;
 using Resume.Apps;
+using Resume.Apps.Cluster;
 using Resume.Transport.Http;
 using Resume.Transport.Timeouts;
 
@@ -25,7 +26,8 @@ public sealed partial class RequestActor
         CancellationTokenSource Aborted,
         ServerStats Stats,
         Executor Executor,
-        TimeoutTable Timeouts);
+        TimeoutTable Timeouts,
+        IClusterBackend Cluster);
 
     /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
     public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;

@@ -37,6 +37,7 @@ public sealed partial class RequestActor : ActorBase
     private AppOptions _options = null!;
     private RequestStatus _status = null!;
     private StreamedRequestInput _input = null!;
+    private Environ? _environ;
     private AppExecution _app = null!;
     private ResponseSender _sender = null!;
     private Suspension _suspension = null!;
@@ -127,6 +128,8 @@ public sealed partial class RequestActor : ActorBase
         // Null only if Begin itself failed part way.
         _input?.Abort();
         _app?.Abort();
+        // Its topic subscriptions end with it, whatever ended it.
+        _environ?.EndCluster();
         if (_app?.IteratorDisposed == true)
             _start.Stats.IteratorDisposed();
         if (_app?.DisposeFailure is { } disposeFailure)
@@ -155,7 +158,9 @@ public sealed partial class RequestActor : ActorBase
             start.RequestId,
             start.Endpoints,
             start.Executor,
-            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor, new TableTimeoutScheduler(start.Timeouts)));
+            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor, new TableTimeoutScheduler(start.Timeouts)),
+            start.Cluster);
+        _environ = environ;
         _app = new AppExecution(start.Route.App, environ);
         _sender = new ResponseSender(start.Seq, start.Stage, ResponseContext.For(start.Head), Self);
         _suspension = new Suspension(Self);

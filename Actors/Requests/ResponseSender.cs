@@ -49,7 +49,7 @@ internal sealed class ResponseSender(long seq, IActorRef stage, ResponseContext 
         }
         var error = ending.BodyError is { } bodyError
             ? ErrorResponse.Refused(ending.Status, bodyError.Message)
-            : ErrorResponse.Failed(ending.Status, requestId);
+            : ErrorResponse.Failed(ending.Status, requestId, ending.RetryAfter);
         _headSent = true;
         Tell(error.ToResponseOut(seq, close ? context with { KeepAlive = false } : context));
     }

@@ -8,6 +8,7 @@ using Resume.Actors.Hosting;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
+using Resume.Apps.Cluster;
 using Resume.Transport.Connection;
 using Resume.Transport.Sockets;
 
@@ -39,7 +40,7 @@ public sealed class ConnectionActor : ActorBase
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
     public sealed record Start(
-        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor);
+        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor, IClusterBackend Cluster);
 
     /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
     public sealed class Drain
@@ -184,7 +185,8 @@ public sealed class ConnectionActor : ActorBase
             aborted,
             _start.Stats,
             _start.Executor,
-            _start.Host.Timeouts));
+            _start.Host.Timeouts,
+            _start.Cluster));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
     }

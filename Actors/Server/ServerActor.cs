@@ -9,6 +9,7 @@ using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
 using Resume.Actors.Stats;
 using Resume.Apps;
+using Resume.Apps.Cluster;
 using Resume.Transport.Connection;
 using Resume.Transport.Sockets;
 using Resume.Transport.Timeouts;
@@ -31,6 +32,7 @@ public sealed class ServerActor : ReceiveActor
     private readonly AppBinding _apps;
     private readonly ServerStats _stats;
     private readonly Executor _executor;
+    private readonly IClusterBackend _cluster;
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly Socket _listener;
@@ -44,12 +46,13 @@ public sealed class ServerActor : ReceiveActor
     private ConnectionHost[] _hosts = [];
     private int _nextHost;
 
-    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, Socket listener)
+    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener)
     {
         _settings = settings;
         _apps = apps;
         _stats = stats;
         _executor = executor;
+        _cluster = cluster;
         _listener = listener;
         _endpoint = (IPEndPoint)listener.LocalEndPoint!;
 
@@ -74,8 +77,8 @@ public sealed class ServerActor : ReceiveActor
     }
 
     /// <param name="listener">A socket already bound and listening (see <see cref="ResumeServer"/>), so bind errors surface at start.</param>
-    public static Props Props(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, Socket listener) =>
-        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, listener));
+    public static Props Props(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, cluster, listener));
 
     /// <summary>Ask for the bound address; answered with <see cref="Bound"/>.</summary>
     public sealed class GetBinding
@@ -212,7 +215,7 @@ public sealed class ServerActor : ReceiveActor
             var connection = Context.ActorOf(ConnectionActor.Props);
             var host = _hosts[_nextHost];
             _nextHost = (_nextHost + 1) % _hosts.Length;
-            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor));
+            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster));
             _connections.Add(connection);
         }
         if (_connections.Count < _settings.MaxConnections)

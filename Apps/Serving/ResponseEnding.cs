@@ -7,4 +7,5 @@ namespace Resume.Apps.Serving;
 /// </param>
 /// <param name="Status">The error status sent when not truncated (500, 504, or a body error's 400/413).</param>
 /// <param name="BodyError">The request-body error that decided the status, if one did: its message may be shown to the client.</param>
-public readonly record struct ResponseEnding(bool Truncated, int Status, RequestBodyException? BodyError);
+/// <param name="RetryAfter">For a 503 the app let escape (<see cref="Cluster.ClusterUnavailableException"/>): when the client may try again.</param>
+public readonly record struct ResponseEnding(bool Truncated, int Status, RequestBodyException? BodyError, TimeSpan? RetryAfter = null);

@@ -78,7 +78,8 @@ public sealed class ResponseState
 
     /// <summary>
     /// Ends the response with an error: cut short if the headers were committed, otherwise answered
-    /// with <paramref name="status"/> (or the status of a request-body error found in <paramref name="cause"/>).
+    /// with <paramref name="status"/> (or the status of a request-body error found in <paramref name="cause"/>,
+    /// or 503 for a <see cref="Cluster.ClusterUnavailableException"/>).
     /// </summary>
     internal ResponseEnding End(int status, Exception? cause)
     {
@@ -87,6 +88,8 @@ public sealed class ResponseState
         var bodyError = cause is null ? null : RequestBodyException.FindIn(cause);
         if (!truncated)
             TakePending();
+        if (bodyError is null && cause is not null && Cluster.ClusterUnavailableException.FindIn(cause) is { } unavailable)
+            return new ResponseEnding(truncated, 503, null, unavailable.RetryAfter);
         return new ResponseEnding(truncated, bodyError?.StatusCode ?? status, bodyError);
     }
 

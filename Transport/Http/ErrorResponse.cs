@@ -27,8 +27,18 @@ public sealed record ErrorResponse(ResponseHead Head, ReadOnlyMemory<byte> Body)
     /// Answers a request the server could not complete (an app that failed, a timeout): the status and
     /// the request's id, under which the log has the details; never an exception's text.
     /// </summary>
-    public static ErrorResponse Failed(int status, string requestId) =>
-        For(status, $"{status} {ResponseHead.ReasonPhrase(status)} (request {requestId})\n");
+    public static ErrorResponse Failed(int status, string requestId, TimeSpan? retryAfter = null)
+    {
+        var response = For(status, $"{status} {ResponseHead.ReasonPhrase(status)} (request {requestId})\n");
+        if (retryAfter is not { } delay)
+            return response;
+        var seconds = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var head = response.Head;
+        return response with
+        {
+            Head = ResponseHead.Checked(head.Status, head.StatusLine, [.. head.Headers, new("Retry-After", seconds)], head.ContentLength, head.Close),
+        };
+    }
 
     /// <summary>The whole response, as one final piece of request <paramref name="seq"/>'s response.</summary>
     public ResponseOut ToResponseOut(long seq, ResponseContext context) =>
