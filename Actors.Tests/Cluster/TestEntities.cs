@@ -15,3 +15,15 @@ public sealed class WhereEntity(string id) : Entity(id)
 
     public override object? Handle(object message) => $"{Id}:{++_messages}:{message}";
 }
+
+/// <summary>A job that sleeps: it keeps a node's job load up for as long as the test needs.</summary>
+public sealed class NapJob : Job
+{
+    public override object? Run(object? data, JobContext context)
+    {
+        Thread.Sleep(((Nap)data!).Milliseconds);
+        return context.NodeName;
+    }
+
+    public sealed record Nap(int Milliseconds);
+}

@@ -68,6 +68,23 @@ public sealed class TestNode : IAsyncDisposable
         return new TestNode(host, bound.Endpoint, clusterPort ?? 0);
     }
 
+    /// <summary>POST <paramref name="body"/> to <paramref name="target"/> on a connection of its own.</summary>
+    public async Task<RawResponse> PostAsync(string target, string body = "")
+    {
+        await using var client = await RawHttpClient.ConnectAsync(Http);
+        var bytes = global::System.Text.Encoding.UTF8.GetByteCount(body);
+        await client.SendAsync($"POST {target} HTTP/1.1\r\nHost: test\r\nContent-Length: {bytes}\r\n\r\n");
+        await client.SendAsync(global::System.Text.Encoding.UTF8.GetBytes(body));
+        return await client.ReadResponseAsync();
+    }
+
+    /// <summary>Stops the node as SIGTERM does: readiness off, unbind, drain, hand-off, leave.</summary>
+    public async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await Host.StopAsync(timeout.Token);
+    }
+
     /// <summary>GET <paramref name="target"/> on a connection of its own.</summary>
     public async Task<RawResponse> GetAsync(string target)
     {

@@ -17,9 +17,10 @@ public sealed class EntityActor : ReceiveActor
     private readonly DurableState? _durable;
     private bool _restored;
 
-    public EntityActor(string entityType, string entityId, Func<string, Entity> factory, IEntityStateStore store, TimeSpan idleStop)
+    public EntityActor(string entityType, string entityId, Func<string, Entity> factory, IEntityStateStore store, TimeSpan idleStop, string nodeName)
     {
         _entity = factory(entityId);
+        _entity.NodeName = nodeName;
         _store = store;
         _stateKey = $"resume-entity/{entityType}/{entityId}";
         _durable = DurableState.Of(_entity);
@@ -31,8 +32,8 @@ public sealed class EntityActor : ReceiveActor
     }
 
     /// <summary>An entity of <paramref name="entityType"/>; <paramref name="idleStop"/> stops it when idle (0: never; sharding passivates on its own).</summary>
-    public static Props Props(string entityType, string entityId, Func<string, Entity> factory, IEntityStateStore store, TimeSpan idleStop) =>
-        Akka.Actor.Props.Create(() => new EntityActor(entityType, entityId, factory, store, idleStop));
+    public static Props Props(string entityType, string entityId, Func<string, Entity> factory, IEntityStateStore store, TimeSpan idleStop, string nodeName) =>
+        Akka.Actor.Props.Create(() => new EntityActor(entityType, entityId, factory, store, idleStop, nodeName));
 
     private async Task HandleAsync(object message)
     {

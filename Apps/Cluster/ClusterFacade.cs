@@ -58,7 +58,7 @@ public sealed class ClusterFacade
     /// <summary>Publishes <paramref name="message"/> to every subscriber of <paramref name="topic"/>, on every node.</summary>
     public void Publish(string topic, object message) => _backend.Publish(topic, message);
 
-    /// <summary>Subscribes this request to <paramref name="topic"/>; yield <see cref="TopicSubscription.Subscribed"/> before relying on it.</summary>
+    /// <summary>Subscribes this request to <paramref name="topic"/>; yield <see cref="TopicSubscription.Subscribed"/> before relying on it (and see there).</summary>
     public TopicSubscription Subscribe(string topic)
     {
         var subscription = new TopicSubscription(topic);

@@ -12,6 +12,9 @@ public abstract class Entity(string id)
 {
     public string Id { get; } = id;
 
+    /// <summary>The node this entity lives on now (as <c>environ.Cluster.NodeName</c> names it there).</summary>
+    public string NodeName { get; internal set; } = "local";
+
     /// <summary>
     /// Handles <paramref name="message"/>; what it returns is the reply (null for none). A
     /// <see cref="Task"/> returned is awaited before the next message, and its result is the reply.

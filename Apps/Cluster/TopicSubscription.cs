@@ -22,7 +22,11 @@ public sealed class TopicSubscription : IDisposable
 
     public string Topic { get; }
 
-    /// <summary>Completes once messages published from now on reach this subscription (on every node).</summary>
+    /// <summary>
+    /// Completes once messages published on this node reach this subscription. Other nodes learn of it
+    /// by gossip, within about a second (Distributed Pub/Sub): what is published there meanwhile is
+    /// missed, so read the state that matters from its entity after subscribing, as the chat sample does.
+    /// </summary>
     public Task Subscribed => _subscribed.Task;
 
     /// <summary>Messages dropped because the request did not take them in time.</summary>

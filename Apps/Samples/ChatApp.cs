@@ -86,11 +86,18 @@ public static class ChatApp
             yield return next;
             if (!next.IsCompletedSuccessfully)
                 yield break;
-            if (next.Result is ChatMessage message && message.Seq > last)
+            if (next.Result is not ChatMessage message || message.Seq <= last)
+                continue;
+            if (message.Seq > last + 1)
             {
-                last = message.Seq;
-                yield return JsonResponses.Line(message);
+                // Published before this node's subscription reached the publisher's: the room has them.
+                var missed = environ.Cluster.AskAsync<ChatMessage[]>("chat-room", room, new ChatRoomEntity.ReadAfter(last));
+                yield return missed;
+                foreach (var earlier in missed.GetAwaiter().GetResult().Where(m => m.Seq < message.Seq))
+                    yield return JsonResponses.Line(earlier);
             }
+            last = message.Seq;
+            yield return JsonResponses.Line(message);
         }
     }
 

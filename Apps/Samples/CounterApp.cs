@@ -2,7 +2,8 @@ namespace Resume.Apps.Samples;
 
 /// <summary>
 /// <c>counter/{id}</c>: <c>POST</c> adds <c>?by=N</c> (1) to a sharded counter and answers its new value;
-/// <c>GET</c> reads it. Clients on any node see one value.
+/// <c>GET</c> reads it. Clients on any node see one value; the answer names the node that served it
+/// and the node the counter lives on.
 /// </summary>
 public static class CounterApp
 {
@@ -25,8 +26,9 @@ public static class CounterApp
             yield return JsonResponses.Error(startResponse, "405 Method Not Allowed", "GET reads a counter, POST adds to it.");
             yield break;
         }
-        var value = environ.Cluster.AskAsync<long>("counter", id, message);
-        yield return value;
-        yield return JsonResponses.Answer(startResponse, "200 OK", new { id, value = value.GetAwaiter().GetResult(), node = environ.Cluster.NodeName });
+        var ask = environ.Cluster.AskAsync<CounterEntity.Counted>("counter", id, message);
+        yield return ask;
+        var counted = ask.GetAwaiter().GetResult();
+        yield return JsonResponses.Answer(startResponse, "200 OK", new { id, value = counted.Value, node = environ.Cluster.NodeName, entityNode = counted.Node });
     }
 }

@@ -11,15 +11,18 @@ public sealed class CounterEntity(string id) : Entity<CounterEntity.Count>(id, n
         {
             case Increment increment:
                 State = new Count(State.Value + increment.By);
-                return State.Value;
+                return new Counted(State.Value, NodeName);
             case Read:
-                return State.Value;
+                return new Counted(State.Value, NodeName);
             default:
                 throw new ArgumentException($"A counter does not take {message.GetType().Name}.");
         }
     }
 
     public sealed record Count(long Value);
+
+    /// <summary>A counter's value, and the node the counter lives on.</summary>
+    public sealed record Counted(long Value, string Node);
 
     /// <summary>Adds <paramref name="By"/>; the reply is the new value.</summary>
     public sealed record Increment(long By);
