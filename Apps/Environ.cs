@@ -45,6 +45,13 @@ public sealed class Environ : Dictionary<string, object>
     /// <summary>Fires when the client goes away or the request times out.</summary>
     public CancellationToken Aborted { get; }
 
+    /// <summary>
+    /// Fires when the server starts draining (SIGTERM, a graceful leave): the request may finish, up to
+    /// the drain deadline, but a long poll or a stream should end now (the client will ask again,
+    /// elsewhere) so that the node can go.
+    /// </summary>
+    public CancellationToken Stopping { get; init; }
+
     /// <summary>Names this request in the server's logs.</summary>
     public string RequestId { get; }
 

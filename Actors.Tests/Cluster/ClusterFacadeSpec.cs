@@ -152,6 +152,29 @@ public sealed class ClusterFacadeSpec(ITestOutputHelper output) : ServerSpec(out
         Assert.Contains("No entity type \"nope\"; known: counter, chat-room", text);
     }
 
+    [Fact]
+    public async Task Draining_ends_long_polls_and_streams_at_once_through_environ_Stopping()
+    {
+        var server = TestServers.Start(Sys, TestServers.Demo(Settings), Settings);
+        await using var poller = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await using var follower = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await poller.SendAsync("GET /chat/hall?after=0&wait=60 HTTP/1.1\r\nHost: t\r\n\r\n");
+        await follower.SendAsync("GET /chat/hall/stream HTTP/1.1\r\nHost: t\r\n\r\n");
+        await AwaitAssertAsync(() => Assert.Equal(2, server.Stats.InFlight.Count), Dilated(TimeSpan.FromSeconds(5)));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stopping = server.StopAsync(Dilated(TimeSpan.FromSeconds(30)));
+        var polled = await poller.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(5)));
+        var followed = await follower.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(5)));
+        await stopping;
+
+        Assert.Equal(200, polled.Status);
+        Assert.Equal("[]", polled.BodyText);
+        Assert.Equal(200, followed.Status);
+        Assert.True(followed.Complete, "the stream should end normally, not be cut");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"drained in {clock.Elapsed}, not at once (the drain deadline is {Settings.DrainDeadline})");
+    }
+
     private static HttpClient Client(ResumeServer server) =>
         new() { BaseAddress = new Uri($"http://{server.Endpoint}"), Timeout = TimeSpan.FromSeconds(30) };
 }

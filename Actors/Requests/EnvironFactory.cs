@@ -10,13 +10,14 @@ internal static class EnvironFactory
 {
     public static Environ Create(
         RequestHead head, RequestInput input, TextWriter errors, CancellationToken aborted, string requestId,
-        ConnectionEndpoints endpoints, Executor executor, AsyncFacade async, IClusterBackend cluster)
+        ConnectionEndpoints endpoints, Executor executor, AsyncFacade async, IClusterBackend cluster, CancellationToken stopping)
     {
         var environ = new Environ(head.Headers, input, errors, aborted, requestId)
         {
             Executor = executor,
             Async = async,
             ClusterBackend = cluster,
+            Stopping = stopping,
             [Environ.CgiKeys.RequestMethod] = head.Method,
             [Environ.CgiKeys.PathInfo] = RequestTarget.PercentDecode(head.Path),
             [Environ.CgiKeys.QueryString] = head.Query,

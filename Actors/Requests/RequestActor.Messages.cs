@@ -27,7 +27,8 @@ public sealed partial class RequestActor
         ServerStats Stats,
         Executor Executor,
         TimeoutTable Timeouts,
-        IClusterBackend Cluster);
+        IClusterBackend Cluster,
+        CancellationToken Stopping);
 
     /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
     public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;

@@ -159,7 +159,8 @@ public sealed partial class RequestActor : ActorBase
             start.Endpoints,
             start.Executor,
             new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor, new TableTimeoutScheduler(start.Timeouts)),
-            start.Cluster);
+            start.Cluster,
+            start.Stopping);
         _environ = environ;
         _app = new AppExecution(start.Route.App, environ);
         _sender = new ResponseSender(start.Seq, start.Stage, ResponseContext.For(start.Head), Self);

@@ -40,7 +40,7 @@ public sealed class ConnectionActor : ActorBase
 
     /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
     public sealed record Start(
-        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor, IClusterBackend Cluster);
+        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor, IClusterBackend Cluster, CancellationToken Stopping);
 
     /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
     public sealed class Drain
@@ -186,7 +186,8 @@ public sealed class ConnectionActor : ActorBase
             _start.Stats,
             _start.Executor,
             _start.Host.Timeouts,
-            _start.Cluster));
+            _start.Cluster,
+            _start.Stopping));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
     }

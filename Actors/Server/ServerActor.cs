@@ -33,6 +33,8 @@ public sealed class ServerActor : ReceiveActor
     private readonly ServerStats _stats;
     private readonly Executor _executor;
     private readonly IClusterBackend _cluster;
+    // environ.Stopping of every request: fired when draining starts, so long polls and streams end early.
+    private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly Socket _listener;
@@ -202,6 +204,8 @@ public sealed class ServerActor : ReceiveActor
         _stats.Listening = false;
         _listener.Dispose();
         (_executor as IDisposable)?.Dispose();
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
     private void OnAccepted(Socket socket)
@@ -215,7 +219,7 @@ public sealed class ServerActor : ReceiveActor
             var connection = Context.ActorOf(ConnectionActor.Props);
             var host = _hosts[_nextHost];
             _nextHost = (_nextHost + 1) % _hosts.Length;
-            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster));
+            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster, _stopping.Token));
             _connections.Add(connection);
         }
         if (_connections.Count < _settings.MaxConnections)
@@ -243,6 +247,7 @@ public sealed class ServerActor : ReceiveActor
             return;
         _draining = true;
         _log.Info("Draining {0} connections (deadline {1}).", _connections.Count, _settings.DrainDeadline);
+        _stopping.Cancel();
         if (_connections.Count == 0)
         {
             FinishDrain();

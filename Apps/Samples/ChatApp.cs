@@ -56,7 +56,9 @@ public static class ChatApp
         var read = environ.Cluster.AskAsync<ChatMessage[]>("chat-room", room, new ChatRoomEntity.ReadAfter(after));
         yield return read;
         var messages = read.GetAwaiter().GetResult();
-        using var waited = new CancellationTokenSource(wait);
+        // Answered at the wait's end, or at once when the server stops (the client polls again elsewhere).
+        using var waited = CancellationTokenSource.CreateLinkedTokenSource(environ.Stopping);
+        waited.CancelAfter(wait);
         while (messages.Length == 0 && !waited.IsCancellationRequested)
         {
             var next = subscription.NextAsync(waited.Token);
@@ -80,9 +82,11 @@ public static class ChatApp
             last = message.Seq;
             yield return JsonResponses.Line(message);
         }
-        while (!environ.Aborted.IsCancellationRequested)
+        // Followed until the client leaves or the server stops (the client reconnects, elsewhere, with after=last).
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(environ.Aborted, environ.Stopping);
+        while (!ended.IsCancellationRequested)
         {
-            var next = subscription.NextAsync(environ.Aborted);
+            var next = subscription.NextAsync(ended.Token);
             yield return next;
             if (!next.IsCompletedSuccessfully)
                 yield break;
