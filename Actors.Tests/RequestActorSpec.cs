@@ -371,7 +371,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
         actor.Tell(new RequestActor.Start(
             new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts,
-            ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor),
+            ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
             CancellationToken.None));
         return actor;
     }

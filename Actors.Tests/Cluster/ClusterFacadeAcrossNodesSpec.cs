@@ -41,6 +41,15 @@ public sealed class ClusterFacadeAcrossNodesSpec(ITestOutputHelper output) : Ser
         for (var i = 0; i < 12; i++)
             Assert.Equal(i + 1, Json(await cluster.Nodes[i % 3].GetAsync($"/counter/c{i}")).GetProperty("value").GetInt64());
 
+        // B's status endpoint sees every member, each with its own counters: twelve in all.
+        var members = Json(await b.GetAsync("/_status")).GetProperty("cluster").GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(3, members.Count);
+        Assert.All(members, member => Assert.True(member.GetProperty("reachable").GetBoolean()));
+        Assert.All(members, member => Assert.Equal("Up", member.GetProperty("status").GetString()));
+        Assert.Equal(12, members.Sum(member => member.GetProperty("entities").GetProperty("counter").GetInt32()));
+        foreach (var member in members)
+            Assert.Equal(homes.Values.Count(home => home == member.GetProperty("address").GetString()), member.GetProperty("entities").GetProperty("counter").GetInt32());
+
         // A post on A reaches long polls waiting on B and C, once their subscriptions reached A by gossip.
         var pollB = b.GetAsync("/chat/room1?after=0&wait=20");
         var pollC = c.GetAsync("/chat/room1?after=0&wait=20");
@@ -114,6 +123,16 @@ public sealed class ClusterFacadeAcrossNodesSpec(ITestOutputHelper output) : Ser
 
         var crash = Stopwatch.StartNew();
         await c.System.Terminate();
+
+        // The status endpoint does not wait on the dead node past its bound: C shows a problem, the others their reports.
+        var asking = Stopwatch.StartNew();
+        var status = Json(await a.GetAsync("/_status"));
+        Output.WriteLine($"status with a crashed member answered in {asking.ElapsedMilliseconds} ms");
+        Assert.True(asking.Elapsed < TimeSpan.FromSeconds(3), $"took {asking.Elapsed}");
+        var crashed = status.GetProperty("cluster").GetProperty("members").EnumerateArray()
+            .Single(member => member.GetProperty("address").GetString() == c.Address.ToString());
+        Assert.True(crashed.TryGetProperty("problem", out var problem), crashed.ToString());
+        Output.WriteLine($"the crashed member: {problem.GetString()}");
         var back = TimeSpan.Zero;
         await AwaitAssertAsync(
             async () =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -23,11 +24,14 @@ public sealed class ClusterServices : IClusterBackend
     private readonly IActorRef _localWorker;
     private readonly LoadTable? _loads;
     private readonly AkkaCluster? _cluster;
+    private readonly Func<int> _inFlight;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _since = new(StringComparer.Ordinal);
 
     private ClusterServices(
         IActorRefFactory system, TimeSpan defaultTimeout, IReadOnlyDictionary<string, Task<IActorRef>> regions, IActorRef mediator,
-        IActorRef localWorker, LoadTable? loads, AkkaCluster? cluster)
+        IActorRef localWorker, LoadTable? loads, AkkaCluster? cluster, Func<int> inFlight)
     {
+        _inFlight = inFlight;
         _system = system;
         DefaultTimeout = defaultTimeout;
         _regions = regions;
@@ -54,7 +58,8 @@ public sealed class ClusterServices : IClusterBackend
     public TimeSpan DefaultTimeout { get; }
 
     /// <summary>On this node alone (clustering off).</summary>
-    public static ClusterServices StartLocal(IActorRefFactory system, ClusterSettings settings, ClusterTypes types, Executor executor)
+    /// <param name="inFlight">This node's requests in flight, for the status endpoint.</param>
+    public static ClusterServices StartLocal(IActorRefFactory system, ClusterSettings settings, ClusterTypes types, Executor executor, Func<int> inFlight)
     {
         var store = new LocalStateStore();
         var regions = types.Entities.ToDictionary(
@@ -66,11 +71,11 @@ public sealed class ClusterServices : IClusterBackend
         // Named apart: a process may run several servers (tests do), each with its own.
         var mediator = system.ActorOf(Props.Create<LocalTopics>(), $"resume-topics-{Guid.NewGuid():N}");
         var worker = system.ActorOf(JobWorker.Props(types.Jobs, executor, new NodeLoad(), "local"), $"{JobWorker.Name}-{Guid.NewGuid():N}");
-        return new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, null, null);
+        return new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, null, null, inFlight);
     }
 
     /// <summary>On a cluster node: call once the actor system is a cluster member (or joining).</summary>
-    public static ClusterServices StartClustered(ActorSystem system, ClusterSettings settings, ClusterTypes types, Executor executor)
+    public static ClusterServices StartClustered(ActorSystem system, ClusterSettings settings, ClusterTypes types, Executor executor, Func<int> inFlight)
     {
         var cluster = AkkaCluster.Get(system);
         var store = new ReplicatedStateStore(system, settings.AskTimeout);
@@ -94,7 +99,10 @@ public sealed class ClusterServices : IClusterBackend
         var loads = new LoadTable();
         var worker = system.ActorOf(JobWorker.Props(types.Jobs, executor, load, cluster.SelfAddress.ToString()), JobWorker.Name);
         system.ActorOf(LoadGossip.Props(mediator, cluster.SelfAddress.ToString(), load, loads), "resume-load-gossip");
-        return new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, loads, cluster);
+        var services = new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, loads, cluster, inFlight);
+        system.ActorOf(NodeReporter.Props(services.ReportAsync), NodeReporter.Name);
+        system.ActorOf(MemberSince.Props(services._since), "resume-member-since");
+        return services;
     }
 
     public async Task<object?> AskEntityAsync(string entityType, string entityId, object message, TimeSpan timeout, CancellationToken cancellation)
@@ -142,6 +150,56 @@ public sealed class ClusterServices : IClusterBackend
             _loads.Done(node);
         }
     }
+
+    /// <summary>This node's report: requests in flight, and entities running by type (each region asked for at most a second).</summary>
+    public async Task<NodeReport> ReportAsync()
+    {
+        var entities = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (type, region) in _regions)
+        {
+            var started = await region.ConfigureAwait(false);
+            entities[type] = _cluster is null
+                ? await started.Ask<int>(new LocalEntityRegion.CountEntities(), ReportTimeout).ConfigureAwait(false)
+                : (await started.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, ReportTimeout).ConfigureAwait(false))
+                    .Shards.Sum(shard => shard.EntityIds.Count);
+        }
+        return new NodeReport(_inFlight(), entities);
+    }
+
+    /// <summary>
+    /// The cluster for the status endpoint: each member with its report, asked of all at once, for at
+    /// most <see cref="ReportTimeout"/>; an unreachable member is not asked, a member that does not
+    /// answer in time is shown as such. Never waits longer.
+    /// </summary>
+    public async Task<ClusterView> GatherAsync()
+    {
+        if (_cluster is null)
+            return new ClusterView(NodeName, [new MemberView(NodeName, "Up", [], null, true, await ReportAsync().ConfigureAwait(false), null)]);
+        var state = _cluster.State;
+        var self = _cluster.SelfAddress;
+        var views = state.Members.Select(async member =>
+        {
+            var address = member.Address.ToString();
+            var reachable = !state.Unreachable.Contains(member);
+            DateTimeOffset? since = _since.TryGetValue(address, out var at) ? at : null;
+            if (!reachable)
+                return new MemberView(address, member.Status.ToString(), [.. member.Roles], since, false, null, "unreachable");
+            try
+            {
+                var report = member.Address.Equals(self)
+                    ? await ReportAsync().ConfigureAwait(false)
+                    : await _system.ActorSelection(address + NodeReporter.Path).Ask<NodeReport>(new NodeReporter.GetReport(), ReportTimeout).ConfigureAwait(false);
+                return new MemberView(address, member.Status.ToString(), [.. member.Roles], since, true, report, null);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TimeoutException or TaskCanceledException)
+            {
+                return new MemberView(address, member.Status.ToString(), [.. member.Roles], since, true, null, $"no answer within {ReportTimeout.TotalSeconds:0} s");
+            }
+        });
+        return new ClusterView(self.ToString(), await Task.WhenAll(views).ConfigureAwait(false));
+    }
+
+    private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(1);
 
     private Task<IActorRef> RegionOf(string entityType) =>
         _regions.TryGetValue(entityType, out var region)

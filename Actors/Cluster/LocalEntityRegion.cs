@@ -20,9 +20,13 @@ public sealed class LocalEntityRegion : ReceiveActor
                 child = Context.ActorOf(entityProps(envelope.EntityId), name);
             child.Forward(envelope.Message);
         });
+        Receive<CountEntities>(_ => Sender.Tell(Context.GetChildren().Count()));
         _ = entityType;
     }
 
     public static Props Props(string entityType, Func<string, Props> entityProps) =>
         Akka.Actor.Props.Create(() => new LocalEntityRegion(entityType, entityProps));
+
+    /// <summary>The reply is how many entities are running (an int).</summary>
+    public sealed record CountEntities;
 }

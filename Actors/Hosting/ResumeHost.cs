@@ -55,9 +55,9 @@ public static class ResumeHost
             akka.WithActors((system, registry) =>
             {
                 var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
-                var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: executor => settings.Cluster.Enabled
-                    ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor)
-                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor));
+                var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: (executor, inFlight) => settings.Cluster.Enabled
+                    ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
+                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight));
                 registry.Register<ServerActor>(server.Actor);
                 var shutdown = CoordinatedShutdown.Get(system);
                 // Readiness turns 503 first and the node goes on serving, so that load balancers stop

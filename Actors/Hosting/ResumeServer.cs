@@ -8,7 +8,6 @@ using Resume.Actors.Health;
 using Resume.Actors.Server;
 using Resume.Actors.Stats;
 using Resume.Apps;
-using Resume.Apps.Cluster;
 
 namespace Resume.Actors.Hosting;
 
@@ -52,17 +51,19 @@ public sealed class ResumeServer
     /// </summary>
     public static ResumeServer Start(
         IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server", Func<string?>? membership = null,
-        Func<Executor, IClusterBackend>? cluster = null)
+        Func<Executor, Func<int>, ClusterServices>? cluster = null)
     {
         var stats = new ServerStats();
         var readiness = new Readiness(stats, membership);
         var executor = new DedicatedExecutor(settings.ExecutorThreads);
+        // Apps reach entities, topics and jobs through environ.Cluster; on this node alone unless the host made it a cluster node.
+        int InFlight() => stats.InFlight.Count;
+        var backend = cluster?.Invoke(executor, InFlight)
+            ?? ClusterServices.StartLocal(system, settings.Cluster, ClusterTypes.Resolve(settings.Cluster), executor, InFlight);
         var served = apps
-            .WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats), settings.OptionsFor("status"))
+            .WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats, backend), settings.OptionsFor("status"))
             .WithEndpoint("health", settings.LivenessPath, HealthApp.Liveness, settings.OptionsFor("health"))
             .WithEndpoint("health", settings.ReadinessPath, HealthApp.For(readiness), settings.OptionsFor("health"));
-        // Apps reach entities, topics and jobs through environ.Cluster; on this node alone unless the host made it a cluster node.
-        var backend = cluster?.Invoke(executor) ?? ClusterServices.StartLocal(system, settings.Cluster, ClusterTypes.Resolve(settings.Cluster), executor);
         var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, backend, listener)), name);
         return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats, readiness);
     }

@@ -1,20 +1,29 @@
 using System.Globalization;
 using System.Text.Json;
+using Resume.Actors.Cluster;
 using Resume.Apps;
 
 namespace Resume.Actors.Stats;
 
 /// <summary>
 /// The status endpoint: JSON of the open connections, every request in flight (app, method, path,
-/// state, what it waits on, since when, bytes in and out) and the totals.
+/// state, what it waits on, since when, bytes in and out), the totals, and the cluster: every member
+/// with its status, since when, and its own requests in flight and entities, asked of all members at
+/// once for at most a second (a member that is unreachable or does not answer is shown as such).
 /// </summary>
 public static class StatusApp
 {
-    public static App For(ServerStats stats) => (environ, startResponse) => Run(stats, environ, startResponse);
+    public static App For(ServerStats stats, ClusterServices? cluster = null) => (environ, startResponse) => Run(stats, cluster, environ, startResponse);
 
-    private static IEnumerable<Step> Run(ServerStats stats, Environ environ, StartResponse startResponse)
+    private static IEnumerable<Step> Run(ServerStats stats, ClusterServices? cluster, Environ environ, StartResponse startResponse)
     {
-        var body = Render(stats, environ.RequestId);
+        Task<ClusterView>? gathered = null;
+        if (cluster is not null)
+        {
+            gathered = cluster.GatherAsync();
+            yield return gathered;
+        }
+        var body = Render(stats, environ.RequestId, gathered is { IsCompletedSuccessfully: true } ? gathered.Result : null);
         startResponse("200 OK", [
             new("Content-Type", "application/json"),
             new("Cache-Control", "no-store"),
@@ -24,7 +33,7 @@ public static class StatusApp
     }
 
     /// <summary>The status document; the request asking for it (<paramref name="self"/>) is left out.</summary>
-    public static byte[] Render(ServerStats stats, string? self = null)
+    public static byte[] Render(ServerStats stats, string? self = null, ClusterView? cluster = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -59,8 +68,47 @@ public static class StatusApp
             // Less the status request itself, still running while it renders this.
             json.WriteNumber("request_actors", stats.RequestActors - (self is null ? 0 : 1));
             json.WriteEndObject();
+            if (cluster is not null)
+                WriteCluster(json, cluster);
             json.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    private static void WriteCluster(Utf8JsonWriter json, ClusterView cluster)
+    {
+        json.WriteStartObject("cluster");
+        json.WriteString("self", cluster.Self);
+        json.WriteStartArray("members");
+        foreach (var member in cluster.Members)
+        {
+            json.WriteStartObject();
+            json.WriteString("address", member.Address);
+            json.WriteString("status", member.Status);
+            json.WriteStartArray("roles");
+            foreach (var role in member.Roles)
+                json.WriteStringValue(role);
+            json.WriteEndArray();
+            if (member.Since is { } since)
+                json.WriteString("since", since.ToString("O", CultureInfo.InvariantCulture));
+            else
+                json.WriteNull("since");
+            json.WriteBoolean("reachable", member.Reachable);
+            if (member.Report is { } report)
+            {
+                json.WriteNumber("in_flight", report.InFlight);
+                json.WriteStartObject("entities");
+                foreach (var (type, count) in report.Entities.OrderBy(e => e.Key, StringComparer.Ordinal))
+                    json.WriteNumber(type, count);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteString("problem", member.Problem);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 }
