@@ -23,7 +23,7 @@ PORT = 18400
 
 SMOKE = "--smoke" in sys.argv
 ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
-ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster"]
 SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
 DURATION = 2 if SMOKE else 10
 # Resume's code is JIT-compiled (Akka is not ReadyToRun like ASP.NET): tiered compilation reaches
@@ -36,11 +36,11 @@ GIB = 1 << 30
 STREAM_BYTES = (64 << 20) if SMOKE else GIB
 
 
-def server_command(name, port, scenario):
+def server_command(name, port, scenario, extra=()):
     if name == "resume":
         config = "resume-slow-clients.conf" if scenario == "slow-clients" else "resume-bench.conf"
         return ["dotnet", f"{ROOT}/bench/out/resume/Resume.dll", "--app", "demo", "--host", "127.0.0.1",
-                "--port", str(port), "--config", f"{ROOT}/bench/{config}"]
+                "--port", str(port), "--config", f"{ROOT}/bench/{config}", *extra]
     if name == "kestrel":
         return ["dotnet", f"{ROOT}/bench/out/kestrel/KestrelBaseline.dll", "--urls", f"http://127.0.0.1:{port}"]
     worker = name.split("-")[1]
@@ -51,12 +51,12 @@ def server_command(name, port, scenario):
 
 
 class Server:
-    def __init__(self, name, scenario=""):
+    def __init__(self, name, scenario="", extra=(), cpu=SERVER_CPU):
         global PORT
         PORT += 1
         self.name, self.port = name, PORT
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
-        self.process = subprocess.Popen(["taskset", "-c", SERVER_CPU, *server_command(name, self.port, scenario)],
+        self.process = subprocess.Popen(["taskset", "-c", cpu, *server_command(name, self.port, scenario, extra)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -122,13 +122,14 @@ def to_ms(text):
     return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(server, path, connections, duration, script=None, headers=(), timeout="10s"):
+def wrk(server, path, connections, duration, script=None, headers=(), timeout="10s", script_args=()):
     command = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", f"--timeout", timeout, "--latency"]
     for header in headers:
         command += ["-H", header]
     if script:
         command += ["-s", f"{ROOT}/bench/{script}"]
-    run = subprocess.run(command + [server.url(path)], capture_output=True, text=True, timeout=duration + 120)
+    run = subprocess.run(command + [server.url(path)] + (["--", *script_args] if script_args else []),
+                         capture_output=True, text=True, timeout=duration + 120)
     out = run.stdout
     try:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -298,6 +299,63 @@ def slow_clients_scenario(server):
     return result
 
 
+def cluster_node(cluster_port, seeds, cpu):
+    extra = ["--cluster-port", str(cluster_port), "--public-host", "127.0.0.1"]
+    for seed in seeds:
+        extra += ["--seed", f"127.0.0.1:{seed}"]
+    return Server("resume", "cluster", extra, cpu)
+
+
+def counter_paths(server, home, count=64):
+    """Counter paths on server whose entity lives on the node named home ("self": the server itself)."""
+    import json
+    found, i = [], 0
+    while len(found) < count and i < 5000:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall(f"GET /counter/k{i} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        reply = json.loads(data.split(b"\r\n\r\n", 1)[1])
+        if (reply["entityNode"] == reply["node"]) == (home == "self"):
+            found.append(f"/counter/k{i}")
+        i += 1
+    if len(found) < count:
+        raise RuntimeError(f"only {len(found)} counters found on {home}")
+    return found
+
+
+def cluster_scenario():
+    """GET /counter/{id} through one node, its entities on that node (a cluster of one) or on a second
+    node over loopback: the cost of the remote hop. The HTTP node is on CPU 0; the second node shares
+    CPU 1 with wrk, so req/s is bounded there; CPU per request is the HTTP node's."""
+    results = {}
+    for variant in ("local", "remote"):
+        ports = [PORT + 1001, PORT + 1002] if variant == "remote" else [PORT + 1001]
+        nodes = [cluster_node(ports[0], ports, SERVER_CPU)]
+        try:
+            if variant == "remote":
+                nodes.append(cluster_node(ports[1], ports, CLIENT_CPU))
+            # Until the second node's shard region has registered, new counters all go to the first.
+            time.sleep(8)
+            deadline = time.time() + 60
+            paths = None
+            while paths is None:
+                try:
+                    paths = counter_paths(nodes[0], "self" if variant == "local" else "other")
+                except (RuntimeError, KeyError, ValueError, OSError):
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(1)
+            run = load_scenario("/", 64, script="paths.lua", script_args=paths)
+            results[variant] = run(nodes[0])
+            print(f"{variant}: {results[variant]}", file=sys.stderr)
+        finally:
+            for node in nodes:
+                node.stop()
+    return results
+
+
 SCENARIO_RUNS = {
     "hello": load_scenario("/hello", 64),
     "close": load_scenario("/hello", 64, headers=["Connection: close"]),
@@ -322,6 +380,14 @@ def ratio(a, b):
 def main():
     results = {}
     for scenario in SCENARIOS:
+        if scenario == "cluster":
+            print(f"{scenario:12} resume x2", end=" ", flush=True, file=sys.stderr)
+            try:
+                results[("cluster", "resume")] = cluster_scenario()
+            except Exception as e:
+                results[("cluster", "resume")] = {"failed": str(e)[:200]}
+                print("failed:", e, file=sys.stderr)
+            continue
         for name in SERVERS:
             if scenario == "slow-clients" and name.startswith("gunicorn"):
                 continue  # a worker per connection: thousands of held connections are not its workload
@@ -351,7 +417,7 @@ def render(results):
              f"- Pinning: each server on CPU {SERVER_CPU} (so .NET uses workstation GC), the load generator on CPU {CLIENT_CPU}; "
              f"every server fresh per scenario; {WARMUP} s warm-up then {DURATION} s measured; wrk -t1.",
              "- Ratios are Resume / Kestrel from this same run.", ""]
-    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients")]
+    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients", "cluster")]
     if load:
         lines += ["| scenario | server | req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | req/s × Kestrel | p99 × Kestrel | CPU/req × Kestrel | RSS × Kestrel |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -399,6 +465,22 @@ def render(results):
                 continue
             lines.append(f"| {name} | {r['reader_kib_per_conn']:.1f} | {r['readers_cut']:,} | {r['readers_cut_after_s']:.1f} | "
                          f"{r['body_kib_per_conn']:.1f} | {r['bodies_408']:,} | {r['bodies_cut_after_s']:.1f} |")
+        lines.append("")
+    if "cluster" in SCENARIOS:
+        r = results.get(("cluster", "resume"), {})
+        lines += ["Cluster: GET /counter/{id} through one node, 64 connections; the entity on that node (a cluster of one) "
+                  "or on a second node over loopback (which shares CPU 1 with wrk):", "",
+                  "| entity | req/s | p50 ms | p99 ms | errors | CPU µs/req on the HTTP node | req/s × local | p99 × local |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        if "failed" in r:
+            lines.append(f"| failed: {r['failed']} |||||||")
+        else:
+            base = r.get("local", {})
+            for variant in ("local", "remote"):
+                v = r.get(variant)
+                if v:
+                    lines.append(f"| {variant} | {v['rps']:,.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {v['errors']} | {v['cpu_per_req_us']:.1f} | "
+                                 f"{ratio(v['rps'], base.get('rps'))} | {ratio(v['p99'], base.get('p99'))} |")
         lines.append("")
     notes = f"{ROOT}/bench/results/NOTES.md"
     if not SMOKE and os.path.exists(notes):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resume's benchmark suite. Usage: bench/run.sh [--smoke] [scenario ...]
-#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients (default: all)
+#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster (default: all)
 #   --smoke    a few seconds in all: Resume and Kestrel, hello and pipeline, to keep the suite working.
 # Builds everything in Release, runs each server on 127.0.0.1 pinned to CPU 0 with the load
 # generator on CPU 1, and prints a table with ratios against Kestrel measured in the same run.
