@@ -21,7 +21,8 @@ public sealed record CommandLine(
         Usage: Resume [--app NAME] [--host HOST] [--port PORT] [--config FILE] [--status-path PATH]
                       [--cluster-port PORT] [--seed HOST:PORT]... [--public-host HOST]
           --app NAME      the app to serve: demo (default), hello, echo, stream, sleep, reference,
-                          upload, proxy, blocking, lineclient, fail, hang
+                          upload, proxy, blocking, lineclient, fail, hang, counter, chat, work;
+                          or your own: path/to/MyApps.dll:My.Namespace.Type.Method
           --host HOST     the address or host name to listen on (default 0.0.0.0)
           --port PORT     the port to listen on (default 8080; 0 picks a free one)
           --config FILE   a HOCON file layered over the defaults (HOCON/resume.conf)

@@ -100,9 +100,14 @@ public static class ResumeHost
     {
         if (settings.App is "" or AppCatalog.DemoName)
             return AppBinding.Routed(AppCatalog.DemoName, AppCatalog.Demo(), settings.OptionsFor);
+        if (AppAssemblyLoader.IsReference(settings.App))
+        {
+            var (name, loaded) = AppAssemblyLoader.Load(settings.App);
+            return AppBinding.Single(name, loaded, settings.OptionsFor(name));
+        }
         return AppCatalog.Samples.TryGetValue(settings.App, out var app)
             ? AppBinding.Single(settings.App, app, settings.OptionsFor(settings.App))
             : throw new SettingsException("resume.server.app",
-                $"\"{settings.App}\" is not an app; known: {AppCatalog.DemoName}, {string.Join(", ", AppCatalog.Samples.Keys)}");
+                $"\"{settings.App}\" is not an app; known: {AppCatalog.DemoName}, {string.Join(", ", AppCatalog.Samples.Keys)}, or path/to/Assembly.dll:Namespace.Type.Method");
     }
 }
