@@ -1,13 +1,9 @@
-using Akka;
 using Akka.Actor;
-using Akka.Event;
-using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
-using Resume.Actors.Server;
 using Resume.Apps;
 
 namespace Resume.Actors.Hosting;
@@ -31,54 +27,17 @@ public static class ResumeHost
     /// <summary>The host for <paramref name="options"/> over the variables of <paramref name="environment"/> (<see cref="EnvironmentOverrides"/>).</summary>
     public static IHost Build(CommandLine options, IReadOnlyDictionary<string, string> environment)
     {
-        var config = ResumeConfig.Load(options.ConfigFile, options.ToConfig(), EnvironmentOverrides.ToConfig(environment));
-        var settings = ServerSettings.FromConfig(config);
-        var phases = ShutdownPhases.Covering(config, settings);
-        var apps = Bind(settings);
-        var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
-        ClusterPortCheck.Check(settings.Cluster);
-        var listener = ListeningSocket.Open(settings);
-
         // No watching of appsettings files for changes (Resume has none: HOCON configures it). The
         // watcher's thread is the first casualty when descriptors run out: reloading a file it saw
         // change fails with EMFILE, and the runtime aborts the process (PAL_SEHException, exit 134).
         var hostConfiguration = new ConfigurationManager();
         hostConfiguration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = hostConfiguration });
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddAkka(ClusterSettings.SystemName, (akka, _) =>
+        builder.Services.AddResume(resume =>
         {
-            akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
-            if (settings.Cluster.Enabled)
-                ClusterNode.Configure(akka, settings.Cluster);
-            akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
-            akka.WithActors((system, registry) =>
-            {
-                var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
-                var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: (executor, inFlight) => settings.Cluster.Enabled
-                    ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
-                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight));
-                registry.Register<ServerActor>(server.Actor);
-                var shutdown = CoordinatedShutdown.Get(system);
-                // Readiness turns 503 first and the node goes on serving, so that load balancers stop
-                // sending requests before the port closes.
-                shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "resume-not-ready", async () =>
-                {
-                    server.Readiness.MarkStopping();
-                    if (settings.UnbindDelay > TimeSpan.Zero)
-                    {
-                        system.Log.Info("Stopping: readiness answers 503; serving {0} more before unbinding.", settings.UnbindDelay);
-                        await Task.Delay(settings.UnbindDelay);
-                    }
-                    return Done.Instance;
-                });
-                shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "resume-unbind", async () =>
-                    await server.Actor.Ask<Done>(ServerActor.Unbind.Instance, TimeSpan.FromSeconds(5)));
-                shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "resume-drain", async () =>
-                    await server.Actor.Ask<Done>(ServerActor.Drain.Instance, settings.DrainDeadline + TimeSpan.FromSeconds(2)));
-            });
+            resume.CommandLine = options;
+            resume.Environment = environment;
         });
-        builder.Services.AddHostedService<HangupSignal>();
         return builder.Build();
     }
 

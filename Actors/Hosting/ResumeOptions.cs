@@ -1,0 +1,84 @@
+using Akka.Configuration;
+using Resume.Apps;
+
+namespace Resume.Actors.Hosting;
+
+/// <summary>
+/// What <see cref="ResumeServiceCollectionExtensions.AddResume"/> serves and how: HOCON over the
+/// embedded defaults (a file, text, the stock command line), and the apps, each mounted under a path
+/// prefix (or one on every path), made from the host's services when they need them. With no app
+/// given, <c>resume.server.app</c> names one (a sample, the demo, or <c>path.dll:Type.Method</c>).
+/// </summary>
+public sealed class ResumeOptions
+{
+    private readonly List<Mounted> _mounts = [];
+    private Func<IServiceProvider, App>? _single;
+
+    /// <summary>A HOCON file layered over the defaults (the stock executable's <c>--config</c>).</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>HOCON text over the file, e.g. <c>"resume.server.port = 9000"</c>.</summary>
+    public string? Hocon { get; set; }
+
+    /// <summary>The stock executable's command line and environment, over everything else.</summary>
+    public CommandLine? CommandLine { get; set; }
+
+    /// <summary>The variables the cluster options also come from (<see cref="EnvironmentOverrides"/>); null: this process's.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; set; }
+
+    internal IReadOnlyList<Mounted> Mounts => _mounts;
+
+    internal Func<IServiceProvider, App>? Single => _single;
+
+    /// <summary>Serves <paramref name="app"/> under <paramref name="prefix"/> (<c>"/todos"</c>; its options are <c>resume.apps.todos</c>).</summary>
+    /// <param name="blocking">Run it on the blocking dispatcher (plain synchronous code); null: as HOCON says.</param>
+    public ResumeOptions Mount(string prefix, App app, bool? blocking = null) => Mount(prefix, _ => app, blocking);
+
+    /// <summary>Serves the app <paramref name="factory"/> makes, from the host's services, once the host starts.</summary>
+    public ResumeOptions Mount(string prefix, Func<IServiceProvider, App> factory, bool? blocking = null)
+    {
+        var name = prefix.Trim('/');
+        if (name.Length == 0)
+            throw new ArgumentException("A mount needs a prefix such as \"/todos\"; for one app on every path, use Serve.", nameof(prefix));
+        if (_single is not null || _mounts.Any(m => m.Name == name))
+            throw new ArgumentException($"\"{prefix}\" is mounted already, or an app serves every path.", nameof(prefix));
+        _mounts.Add(new Mounted(name, factory, blocking));
+        return this;
+    }
+
+    /// <summary>Serves <paramref name="app"/> on every path (its options are <c>resume.request</c>'s, or <c>resume.apps.app</c>).</summary>
+    public ResumeOptions Serve(App app, bool? blocking = null) => Serve(_ => app, blocking);
+
+    public ResumeOptions Serve(Func<IServiceProvider, App> factory, bool? blocking = null)
+    {
+        if (_single is not null || _mounts.Count > 0)
+            throw new ArgumentException("Serve takes the only app; mount apps by prefix instead.");
+        _single = factory;
+        if (blocking is not null)
+            _mounts.Add(new Mounted(SingleName, factory, blocking));
+        return this;
+    }
+
+    internal const string SingleName = "app";
+
+    /// <summary>
+    /// The configuration these options describe: the command line, over the environment (an operator's
+    /// say), over the mounts' switches and HOCON text (the author's), over the file, over the defaults.
+    /// </summary>
+    internal Config Load()
+    {
+        var inline = Hocon is null ? Config.Empty : ConfigurationFactory.ParseString(Hocon);
+        var perApp = new ConfigOverrides();
+        foreach (var mount in _mounts.Where(m => m.Blocking is not null))
+            perApp.Set($"resume.apps.{mount.Name}.blocking", mount.Blocking!.Value ? "on" : "off");
+        var layers = new[]
+        {
+            CommandLine?.ToConfig(), EnvironmentOverrides.ToConfig(Environment ?? EnvironmentOverrides.Current()), perApp.ToConfig(), inline,
+        };
+        // Akka refuses a config as its own fallback, and the empty ones are one shared instance.
+        var overrides = layers.Where(layer => layer is { IsEmpty: false }).Aggregate(Config.Empty, (above, below) => above.IsEmpty ? below! : above.WithFallback(below));
+        return ResumeConfig.Load(CommandLine?.ConfigFile ?? ConfigFile, overrides);
+    }
+
+    internal sealed record Mounted(string Name, Func<IServiceProvider, App> Factory, bool? Blocking);
+}
