@@ -20,7 +20,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     private ServerProcess(Process process) => _process = process;
 
-    public int Id => _process.Id;
+    public int Id { get; private set; }
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>What the process wrote to stdout so far, line by line.</summary>
     public IReadOnlyList<string> Output
@@ -76,6 +79,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             }
         };
         process.Start();
+        server.Id = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
