@@ -116,7 +116,14 @@ public sealed class RollingRestartSpec(ITestOutputHelper output) : ServerSpec(ou
         Output.WriteLine($"rolling restart, {(clock.Elapsed - started).TotalSeconds:0.0} s under load: {tally.Summary()}");
         foreach (var failure in tally.Failures.Take(20))
             Output.WriteLine($"  FAILED {failure}");
-        Assert.Empty(tally.Failures);
+        // Seen here: Akka's shard region drops the messages other regions forward to it between a
+        // shard's BeginHandOff and HandOff ("to avoid re-ordering"); each such ask fails at the ask
+        // timeout. Named in the message so that the cause is plain when it happens.
+        var drops = nodes.SelectMany(n => n.OutputLines()).Where(l => l.Contains("buffered messages to shard", StringComparison.Ordinal)).ToList();
+        Output.WriteLine($"  messages shard regions dropped in hand-offs: {drops.Count}");
+        Assert.True(tally.Failures.Count == 0,
+            $"{tally.Failures.Count} requests failed during the rolling restart:\n{string.Join('\n', tally.Failures)}\n"
+            + $"sharding's drops on the nodes ({drops.Count}):\n{string.Join('\n', drops.Select(l => l.Trim()))}");
         Assert.True(tally.Outcomes.Count(o => o.Kind == "sleep") * 100 / tally.Outcomes.Count >= 15, "about a fifth of the requests were suspended");
 
         foreach (var counter in Counters)

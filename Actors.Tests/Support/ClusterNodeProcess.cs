@@ -71,6 +71,9 @@ public sealed class ClusterNodeProcess(int index, string configFile, int httpPor
         Ended(process);
     }
 
+    /// <summary>Every line each run of this node wrote to stdout.</summary>
+    public IEnumerable<string> OutputLines() => _ended.Append(_process).OfType<ServerProcess>().SelectMany(p => p.Output);
+
     /// <summary>The last lines each run of this node wrote, for a failure's message.</summary>
     public string Log(int lines = 30)
     {
