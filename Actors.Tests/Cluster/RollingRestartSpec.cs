@@ -177,6 +177,8 @@ public sealed class RollingRestartSpec(ITestOutputHelper output) : ServerSpec(ou
                 + $"by kind: {string.Join(", ", failures.GroupBy(f => f.Kind).Select(g => $"{g.Key} {g.Count()}"))}; "
                 + $"by cause: {string.Join(", ", failures.GroupBy(f => f.Status?.ToString(CultureInfo.InvariantCulture) ?? f.Error!.Split(':')[0]).Select(g => $"{g.Key} {g.Count()}"))}");
         }
+        foreach (var failure in failures.Take(30))
+            Output.WriteLine($"  FAILED {failure}");
         Output.WriteLine($"  every entity answered on both survivors {(recovered.At - killed).TotalMilliseconds:0} ms after the kill; "
             + $"unavailable meanwhile: {(recovered.Unavailable.Count == 0 ? "none (no entity lived on the killed node)" : string.Join(", ", recovered.Unavailable))}");
 

@@ -66,7 +66,7 @@ public sealed class ClusterNodeProcess(int index, string configFile, int httpPor
     public async Task KillAsync(TimeSpan within)
     {
         var process = _process ?? throw new InvalidOperationException($"node {Index} does not run");
-        await process.SignalAsync("KILL");
+        process.Kill();
         await process.ExitCodeAsync(within);
         Ended(process);
     }

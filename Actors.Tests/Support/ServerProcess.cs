@@ -118,6 +118,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL (<c>kill -9</c>), sent by this process itself: no <c>kill</c> to start first, so the moment is known.</summary>
+    public void Kill() => _process.Kill();
+
     /// <summary>Waits for the process to exit and returns its exit code, all of its stderr read.</summary>
     public async Task<int> ExitCodeAsync(TimeSpan within)
     {
