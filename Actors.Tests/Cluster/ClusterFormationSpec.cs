@@ -69,6 +69,8 @@ public sealed class ClusterFormationSpec(ITestOutputHelper output) : ServerSpec(
             Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
             Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
             Assert.Equal(TimeSpan.FromSeconds(60), config.GetTimeSpan("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes"));
+            // A restarted node asks to join again soon after its previous incarnation is removed.
+            Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.cluster.retry-unsuccessful-join-after"));
             Assert.Contains("SplitBrainResolverProvider", config.GetString("akka.cluster.downing-provider-class"));
             // No SO_REUSEPORT: a second node on a cluster port in use fails instead of sharing it.
             Assert.False(config.GetBoolean("akka.remote.dot-netty.tcp.tcp-reuse-addr"));

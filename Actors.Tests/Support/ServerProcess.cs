@@ -20,7 +20,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     private ServerProcess(Process process) => _process = process;
 
-    public int Id => _process.Id;
+    public int Id { get; private set; }
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>What the process wrote to stdout so far, line by line.</summary>
     public IReadOnlyList<string> Output
@@ -76,6 +79,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             }
         };
         process.Start();
+        server.Id = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
@@ -113,6 +117,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         using var kill = Process.Start("kill", [$"-{name}", Id.ToString(CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
     }
+
+    /// <summary>SIGKILL (<c>kill -9</c>), sent by this process itself: no <c>kill</c> to start first, so the moment is known.</summary>
+    public void Kill() => _process.Kill();
 
     /// <summary>Waits for the process to exit and returns its exit code, all of its stderr read.</summary>
     public async Task<int> ExitCodeAsync(TimeSpan within)
