@@ -25,13 +25,15 @@ public sealed class ClusterServices : IClusterBackend
     private readonly LoadTable? _loads;
     private readonly AkkaCluster? _cluster;
     private readonly Func<int> _inFlight;
+    private readonly TimeSpan _resendAfter;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _since = new(StringComparer.Ordinal);
 
     private ClusterServices(
         IActorRefFactory system, TimeSpan defaultTimeout, IReadOnlyDictionary<string, Task<IActorRef>> regions, IActorRef mediator,
-        IActorRef localWorker, LoadTable? loads, AkkaCluster? cluster, Func<int> inFlight)
+        IActorRef localWorker, LoadTable? loads, AkkaCluster? cluster, Func<int> inFlight, TimeSpan resendAfter)
     {
         _inFlight = inFlight;
+        _resendAfter = resendAfter;
         _system = system;
         DefaultTimeout = defaultTimeout;
         _regions = regions;
@@ -71,7 +73,7 @@ public sealed class ClusterServices : IClusterBackend
         // Named apart: a process may run several servers (tests do), each with its own.
         var mediator = system.ActorOf(Props.Create<LocalTopics>(), $"resume-topics-{Guid.NewGuid():N}");
         var worker = system.ActorOf(JobWorker.Props(types.Jobs, executor, new NodeLoad(), "local"), $"{JobWorker.Name}-{Guid.NewGuid():N}");
-        return new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, null, null, inFlight);
+        return new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, null, null, inFlight, settings.AskResendAfter);
     }
 
     /// <summary>On a cluster node: call once the actor system is a cluster member (or joining).</summary>
@@ -99,16 +101,38 @@ public sealed class ClusterServices : IClusterBackend
         var loads = new LoadTable();
         var worker = system.ActorOf(JobWorker.Props(types.Jobs, executor, load, cluster.SelfAddress.ToString()), JobWorker.Name);
         system.ActorOf(LoadGossip.Props(mediator, cluster.SelfAddress.ToString(), load, loads), "resume-load-gossip");
-        var services = new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, loads, cluster, inFlight);
+        var services = new ClusterServices(system, settings.AskTimeout, regions, mediator, worker, loads, cluster, inFlight, settings.AskResendAfter);
         system.ActorOf(NodeReporter.Props(services.ReportAsync), NodeReporter.Name);
         system.ActorOf(MemberSince.Props(services._since), "resume-member-since");
         return services;
     }
 
+    /// <summary>
+    /// Asks, and asks again after <see cref="ClusterSettings.AskResendAfter"/> without an answer, up to the
+    /// timeout: a shard region drops what it buffered for a shard it hands off (at-most-once delivery),
+    /// and the entity answers a request it already handled with the same reply (<see cref="EntityRequest"/>).
+    /// </summary>
     public async Task<object?> AskEntityAsync(string entityType, string entityId, object message, TimeSpan timeout, CancellationToken cancellation)
     {
         var region = await RegionOf(entityType).ConfigureAwait(false);
-        return await AskAsync(region, new ShardingEnvelope(entityId, message), timeout, cancellation).ConfigureAwait(false);
+        var envelope = new ShardingEnvelope(entityId, new EntityRequest(Guid.NewGuid(), message));
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var left = TimeSpan.FromMilliseconds(deadline - Environment.TickCount64);
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"No answer within {timeout.TotalSeconds:0.###} s.");
+            var attempt = left < _resendAfter * 1.5 ? left : _resendAfter;
+            try
+            {
+                return NoReply.Unwrap(await region.Ask<object>(envelope, attempt, cancellation).ConfigureAwait(false));
+            }
+            catch (AskTimeoutException e)
+            {
+                if (attempt == left)
+                    throw new TimeoutException($"No answer within {timeout.TotalSeconds:0.###} s.", e);
+            }
+        }
     }
 
     public void TellEntity(string entityType, string entityId, object message)

@@ -31,6 +31,9 @@ public sealed record ClusterSettings
     /// <summary>How long <c>environ.Cluster</c>'s asks and jobs may take when the app does not say.</summary>
     public required TimeSpan AskTimeout { get; init; }
 
+    /// <summary>An ask of an entity with no answer after this is sent again (sharding may drop a message during a hand-off).</summary>
+    public required TimeSpan AskResendAfter { get; init; }
+
     /// <summary>Shards per entity type (sharding's unit of placement): about ten times the most nodes.</summary>
     public required int NumberOfShards { get; init; }
 
@@ -66,6 +69,7 @@ public sealed record ClusterSettings
             Roles = cluster.List("roles", role => role.Trim().Length > 0 && !role.Contains(',', StringComparison.Ordinal) ? null : "is not a role name"),
             JoinTimeout = cluster.PositiveDuration("join-timeout"),
             AskTimeout = cluster.PositiveDuration("ask-timeout"),
+            AskResendAfter = cluster.PositiveDuration("ask-resend-after"),
             NumberOfShards = cluster.Int("number-of-shards", 1),
             PassivateIdleAfter = cluster.Duration("passivate-idle-after"),
             Entities = TypeNames(cluster.Section("entities")),

@@ -5,14 +5,14 @@ namespace Resume.Actors.Cluster;
 /// <summary>Entity state in this process's memory: a node alone has nowhere else to move it.</summary>
 public sealed class LocalStateStore : IEntityStateStore
 {
-    private readonly ConcurrentDictionary<string, object> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredEntity> _entities = new(StringComparer.Ordinal);
 
-    public Task<object?> LoadAsync(string key, Type stateType) =>
-        Task.FromResult(_states.TryGetValue(key, out var state) ? state : null);
+    public Task<StoredEntity?> LoadAsync(string key, Type stateType) =>
+        Task.FromResult(_entities.TryGetValue(key, out var entity) ? entity : null);
 
-    public Task SaveAsync(string key, object state, Type stateType)
+    public Task SaveAsync(string key, StoredEntity entity, Type stateType)
     {
-        _states[key] = state;
+        _entities[key] = entity;
         return Task.CompletedTask;
     }
 }

@@ -17,25 +17,32 @@ public sealed class ReplicatedStateStore(ActorSystem system, TimeSpan timeout) :
     private readonly IActorRef _replicator = DistributedData.Get(system).Replicator;
     private readonly Akka.Cluster.UniqueAddress _self = AkkaCluster.Get(system).SelfUniqueAddress;
 
-    public async Task<object?> LoadAsync(string key, Type stateType)
+    public async Task<StoredEntity?> LoadAsync(string key, Type stateType)
     {
         var register = new LWWRegisterKey<string>(key);
         var response = await _replicator.Ask<IGetResponse>(Dsl.Get(register, new ReadMajority(timeout)), timeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        return response switch
+        switch (response)
         {
-            GetSuccess success => JsonSerializer.Deserialize(success.Get(register).Value, stateType),
-            NotFound => null,
-            _ => throw new TimeoutException($"The state of {key} could not be read from a majority of the nodes ({response.GetType().Name})."),
-        };
+            case GetSuccess success:
+                var stored = JsonSerializer.Deserialize<Stored>(success.Get(register).Value)!;
+                return new StoredEntity(stored.State.Deserialize(stateType)!, stored.Recent);
+            case NotFound:
+                return null;
+            default:
+                throw new TimeoutException($"The state of {key} could not be read from a majority of the nodes ({response.GetType().Name}).");
+        }
     }
 
-    public async Task SaveAsync(string key, object state, Type stateType)
+    public async Task SaveAsync(string key, StoredEntity entity, Type stateType)
     {
         var register = new LWWRegisterKey<string>(key);
-        var json = JsonSerializer.Serialize(state, stateType);
+        var json = JsonSerializer.Serialize(new Stored(JsonSerializer.SerializeToElement(entity.State, stateType), [.. entity.Recent]));
         var update = Dsl.Update(register, new LWWRegister<string>(_self, json), new WriteMajority(timeout), old => old.WithValue(_self, json));
         var response = await _replicator.Ask<IUpdateResponse>(update, timeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         if (!response.IsSuccessful)
             throw new TimeoutException($"The state of {key} could not be written to a majority of the nodes ({response.GetType().Name}).");
     }
+
+    /// <summary>The register's JSON: the state, and the replies remembered with it.</summary>
+    private sealed record Stored(JsonElement State, RememberedReply[] Recent);
 }
