@@ -23,7 +23,7 @@ PORT = 18400
 
 SMOKE = "--smoke" in sys.argv
 ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
-ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "todo"]
 SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
 DURATION = 2 if SMOKE else 10
 # Resume's code is JIT-compiled (Akka is not ReadyToRun like ASP.NET): tiered compilation reaches
@@ -37,6 +37,9 @@ STREAM_BYTES = (64 << 20) if SMOKE else GIB
 
 
 def server_command(name, port, scenario, extra=()):
+    if name == "resume" and scenario == "todo":
+        return ["dotnet", f"{ROOT}/bench/out/todo/Resume.Samples.Todo.dll", "--host", "127.0.0.1",
+                "--port", str(port), "--config", f"{ROOT}/bench/resume-bench.conf"]
     if name == "resume":
         config = "resume-slow-clients.conf" if scenario == "slow-clients" else "resume-bench.conf"
         return ["dotnet", f"{ROOT}/bench/out/resume/Resume.dll", "--app", "demo", "--host", "127.0.0.1",
@@ -56,13 +59,16 @@ class Server:
         PORT += 1
         self.name, self.port = name, PORT
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
+        if scenario == "todo":
+            env["TODO_DB"] = TODO_DB
         self.process = subprocess.Popen(["taskset", "-c", cpu, *server_command(name, self.port, scenario, extra)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                    s.sendall(b"GET /hello HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+                    probe = "/todos?limit=1" if scenario == "todo" else "/hello"
+                    s.sendall(f"GET {probe} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n".encode())
                     if s.recv(16).startswith(b"HTTP/1.1 200"):
                         return
             except OSError:
@@ -356,6 +362,62 @@ def cluster_scenario():
     return results
 
 
+PG_PORT = 18990
+TODO_POOL = 20
+TODO_DB = f"Host=127.0.0.1;Port={PG_PORT};Username=postgres;Database=postgres;Maximum Pool Size={TODO_POOL}"
+
+
+class Postgres:
+    """A throwaway PostgreSQL server for the todo scenario, from the server binaries (as the tests start one)."""
+
+    def __init__(self):
+        import glob, tempfile
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not bins:
+            raise RuntimeError("PostgreSQL server binaries not found: apt-get install postgresql-15")
+        self.bin = os.path.dirname(bins[-1])
+        self.dir = tempfile.mkdtemp(prefix="resume-bench-pg-")
+        self.run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.run_as:
+            subprocess.run(["chown", "postgres", self.dir], check=True)
+        data = f"{self.dir}/data"
+        self.tool("initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
+        self.tool("pg_ctl", "-D", data, "-l", f"{self.dir}/log", "-w", "start", "-o",
+                  f"-p {PG_PORT} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off")
+
+    def tool(self, name, *args):
+        subprocess.run([*self.run_as, f"{self.bin}/{name}", *args], check=True, capture_output=True, timeout=120)
+
+    def stop(self):
+        import shutil
+        try:
+            self.tool("pg_ctl", "-D", f"{self.dir}/data", "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def seed_todos(server, count=200):
+    for i in range(count):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            body = f'{{"title": "todo {i}"}}'.encode()
+            s.sendall(b"POST /todos HTTP/1.1\r\nHost: b\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                      + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            while s.recv(65536):
+                pass
+
+
+_todos_seeded = False
+
+
+def todo_scenario(server):
+    """The todo sample's list (20 rows a page) through a pool of 20 on a real PostgreSQL, 64 connections."""
+    global _todos_seeded
+    if not _todos_seeded and server.name == "resume":
+        seed_todos(server)
+        _todos_seeded = True
+    return load_scenario("/todos?limit=20", 64)(server)
+
+
 SCENARIO_RUNS = {
     "hello": load_scenario("/hello", 64),
     "close": load_scenario("/hello", 64, headers=["Connection: close"]),
@@ -364,6 +426,7 @@ SCENARIO_RUNS = {
     "suspend-10k": load_scenario("/sleep?ms=1000", 10000, timeout="30s"),
     "stream": stream_scenario,
     "slow-clients": slow_clients_scenario,
+    "todo": lambda server: todo_scenario(server),
 }
 
 
@@ -379,7 +442,14 @@ def ratio(a, b):
 
 def main():
     results = {}
+    postgres = None
     for scenario in SCENARIOS:
+        if scenario == "todo" and postgres is None:
+            try:
+                postgres = Postgres()
+            except Exception as e:  # without PostgreSQL the other scenarios still count
+                print("todo: no PostgreSQL:", e, file=sys.stderr)
+                continue
         if scenario == "cluster":
             print(f"{scenario:12} resume x2", end=" ", flush=True, file=sys.stderr)
             try:
@@ -389,6 +459,8 @@ def main():
                 print("failed:", e, file=sys.stderr)
             continue
         for name in SERVERS:
+            if scenario == "todo" and name.startswith("gunicorn"):
+                continue  # the same queries on gunicorn would need a Python driver: not this comparison
             if scenario == "slow-clients" and name.startswith("gunicorn"):
                 continue  # a worker per connection: thousands of held connections are not its workload
             print(f"{scenario:12} {name:17}", end=" ", flush=True, file=sys.stderr)
@@ -401,6 +473,8 @@ def main():
                 print("failed:", e, file=sys.stderr)
             finally:
                 server.stop()
+    if postgres is not None:
+        postgres.stop()
     report = render(results)
     print(report)
     if not SMOKE and not ARGS and "BENCH_SERVERS" not in os.environ:

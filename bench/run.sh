@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resume's benchmark suite. Usage: bench/run.sh [--smoke] [scenario ...]
-#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster (default: all)
+#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster todo (default: all)
 #   --smoke    a few seconds in all: Resume and Kestrel, hello and pipeline, to keep the suite working.
 # Builds everything in Release, runs each server on 127.0.0.1 pinned to CPU 0 with the load
 # generator on CPU 1, and prints a table with ratios against Kestrel measured in the same run.
@@ -24,6 +24,7 @@ fi
 echo "building Resume and the Kestrel baseline (Release)" >&2
 dotnet build Actors/Actors.csproj -c Release -o bench/out/resume -nologo -v quiet >/dev/null
 dotnet build bench/Baselines/Kestrel/Kestrel.csproj -c Release -o bench/out/kestrel -nologo -v quiet >/dev/null
+dotnet build Apps/Todo/Todo.csproj -c Release -o bench/out/todo -nologo -v quiet >/dev/null
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 exec python3 bench/bench.py "$@"

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Npgsql;
+using Resume.Samples.Todo;
 
 // Same routes as Resume's demo, each the idiomatic async ASP.NET Core equivalent.
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -42,5 +44,17 @@ app.MapPost("/upload", async (HttpContext context) =>
     }
     return Results.Json(new { bytes, sha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) });
 });
+
+// The todo sample's list, on the same store code (linked in) and the same pool, when TODO_DB is set.
+if (Environment.GetEnvironmentVariable("TODO_DB") is { } todoDb)
+{
+    var store = new TodoStore(new NpgsqlDataSourceBuilder(todoDb).Build());
+    await store.CreateSchemaAsync();
+    app.MapGet("/todos", async (int? limit, long? after, CancellationToken aborted) =>
+    {
+        var items = await store.ListAsync(limit ?? 20, after ?? 0, 0, aborted);
+        return Results.Json(new { items, next = items.Count == (limit ?? 20) ? items[^1].Id : (long?)null });
+    });
+}
 
 app.Run();
