@@ -22,18 +22,19 @@ public sealed class MinDataRateSpec(ITestOutputHelper output) : ServerSpec(outpu
     {
         var server = TestServers.Start(Sys, UploadApp.Run, WithBodyRate(new MinDataRate(1000, Grace)));
         await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
-        await client.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 4000\r\n\r\n");
+        await client.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 20000\r\n\r\n");
 
-        // 4000 bytes over 2 s: twice the minimum, in pieces the server waits for.
-        for (var i = 0; i < 40; i++)
+        // 20,000 bytes over ~2 s, in pieces the server waits for: ten times the minimum, so that a
+        // busy machine stretching the pauses does not bring it near the line.
+        for (var i = 0; i < 20; i++)
         {
-            await client.SendAsync(new string('x', 100));
-            await Task.Delay(50);
+            await client.SendAsync(new string('x', 1000));
+            await Task.Delay(100);
         }
 
         var response = await client.ReadResponseAsync(timeout: Dilated(TimeSpan.FromSeconds(10)));
         Assert.Equal(200, response.Status);
-        Assert.Contains("\"bytes\":4000", response.BodyText);
+        Assert.Contains("\"bytes\":20000", response.BodyText);
     }
 
     [Fact]
