@@ -102,9 +102,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"No line matched /{pattern}/ within {within}. Output:\n{string.Join('\n', Output)}\nErrors:\n{string.Join('\n', Errors)}");
+            throw new TimeoutException(
+                $"No line matched /{pattern}/ within {within}; {OpenDescriptors()} descriptors open. Output:\n{string.Join('\n', Output)}\nErrors:\n{string.Join('\n', Errors)}");
         }
         throw new InvalidOperationException($"The process ended before a line matched /{pattern}/. Errors:\n{string.Join('\n', Errors)}");
+    }
+
+    /// <summary>How many descriptors the process has open (from /proc), or why that is unknown.</summary>
+    private string OpenDescriptors()
+    {
+        try
+        {
+            return Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return $"an unknown number of ({e.GetType().Name})";
+        }
     }
 
     /// <summary>Where the server listens, from its "Listening on" line.</summary>
