@@ -46,6 +46,7 @@ public sealed class ClusterFacadeAcrossNodesSpec(ITestOutputHelper output) : Ser
         Assert.Equal(3, members.Count);
         Assert.All(members, member => Assert.True(member.GetProperty("reachable").GetBoolean()));
         Assert.All(members, member => Assert.Equal("Up", member.GetProperty("status").GetString()));
+        Assert.All(members, member => Assert.Equal(JsonValueKind.String, member.GetProperty("since").ValueKind));
         Assert.Equal(12, members.Sum(member => member.GetProperty("entities").GetProperty("counter").GetInt32()));
         foreach (var member in members)
             Assert.Equal(homes.Values.Count(home => home == member.GetProperty("address").GetString()), member.GetProperty("entities").GetProperty("counter").GetInt32());

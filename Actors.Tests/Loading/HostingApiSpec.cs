@@ -47,6 +47,28 @@ public sealed class HostingApiSpec
         Assert.Equal("ok", await sleeping);
     }
 
+    [Theory]
+    [InlineData(true, HttpStatusCode.OK)]
+    [InlineData(false, HttpStatusCode.InternalServerError)]
+    public async Task One_app_on_every_path_runs_blocking_only_when_asked(bool blocking, HttpStatusCode expected)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddResume(resume =>
+        {
+            resume.Hocon = "resume.server.host = \"127.0.0.1\"\nresume.server.port = 0";
+            resume.Serve(BlockingApp.Run, blocking);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var server = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<ServerActor>();
+        var bound = await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, TimeSpan.FromSeconds(10));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{bound.Endpoint}/") };
+
+        // Its synchronous body reads are allowed only on the blocking dispatcher.
+        Assert.Equal(expected, (await client.PostAsync("/anywhere?ms=1", new StringContent("body"))).StatusCode);
+        await host.StopAsync();
+    }
+
     [Fact]
     public void A_bad_setting_throws_at_AddResume_naming_the_key()
     {

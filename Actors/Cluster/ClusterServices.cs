@@ -67,7 +67,7 @@ public sealed class ClusterServices : IClusterBackend
         var regions = types.Entities.ToDictionary(
             entity => entity.Key,
             entity => Task.FromResult(system.ActorOf(
-                LocalEntityRegion.Props(entity.Key, id => EntityActor.Props(entity.Key, id, entity.Value, store, settings.PassivateIdleAfter, "local")),
+                LocalEntityRegion.Props(id => EntityActor.Props(entity.Key, id, entity.Value, store, settings.PassivateIdleAfter, "local")),
                 $"resume-entities-{Uri.EscapeDataString(entity.Key)}-{Guid.NewGuid():N}")),
             StringComparer.Ordinal);
         // Named apart: a process may run several servers (tests do), each with its own.

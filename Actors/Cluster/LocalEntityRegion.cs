@@ -10,7 +10,7 @@ namespace Resume.Actors.Cluster;
 /// </summary>
 public sealed class LocalEntityRegion : ReceiveActor
 {
-    public LocalEntityRegion(string entityType, Func<string, Props> entityProps)
+    public LocalEntityRegion(Func<string, Props> entityProps)
     {
         Receive<ShardingEnvelope>(envelope =>
         {
@@ -21,11 +21,10 @@ public sealed class LocalEntityRegion : ReceiveActor
             child.Forward(envelope.Message);
         });
         Receive<CountEntities>(_ => Sender.Tell(Context.GetChildren().Count()));
-        _ = entityType;
     }
 
-    public static Props Props(string entityType, Func<string, Props> entityProps) =>
-        Akka.Actor.Props.Create(() => new LocalEntityRegion(entityType, entityProps));
+    public static Props Props(Func<string, Props> entityProps) =>
+        Akka.Actor.Props.Create(() => new LocalEntityRegion(entityProps));
 
     /// <summary>The reply is how many entities are running (an int).</summary>
     public sealed record CountEntities;

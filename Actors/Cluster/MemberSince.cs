@@ -12,8 +12,9 @@ public sealed class MemberSince : ReceiveActor
 {
     public MemberSince(ConcurrentDictionary<string, DateTimeOffset> since)
     {
-        Receive<ClusterEvent.IMemberEvent>(e => since[e.Member.Address.ToString()] = DateTimeOffset.UtcNow);
+        // Removed first: it is a member event too, and the first handler that matches takes it.
         Receive<ClusterEvent.MemberRemoved>(e => since.TryRemove(e.Member.Address.ToString(), out _));
+        Receive<ClusterEvent.IMemberEvent>(e => since[e.Member.Address.ToString()] = DateTimeOffset.UtcNow);
     }
 
     public static Props Props(ConcurrentDictionary<string, DateTimeOffset> since) => Akka.Actor.Props.Create(() => new MemberSince(since));

@@ -13,6 +13,7 @@ public sealed class ResumeOptions
 {
     private readonly List<Mounted> _mounts = [];
     private Func<IServiceProvider, App>? _single;
+    private bool? _singleBlocking;
 
     /// <summary>A HOCON file layered over the defaults (the stock executable's <c>--config</c>).</summary>
     public string? ConfigFile { get; set; }
@@ -54,8 +55,7 @@ public sealed class ResumeOptions
         if (_single is not null || _mounts.Count > 0)
             throw new ArgumentException("Serve takes the only app; mount apps by prefix instead.");
         _single = factory;
-        if (blocking is not null)
-            _mounts.Add(new Mounted(SingleName, factory, blocking));
+        _singleBlocking = blocking;
         return this;
     }
 
@@ -69,8 +69,11 @@ public sealed class ResumeOptions
     {
         var inline = Hocon is null ? Config.Empty : ConfigurationFactory.ParseString(Hocon);
         var perApp = new ConfigOverrides();
-        foreach (var mount in _mounts.Where(m => m.Blocking is not null))
-            perApp.Set($"resume.apps.{mount.Name}.blocking", mount.Blocking!.Value ? "on" : "off");
+        foreach (var (name, blocking) in _mounts.Select(m => (m.Name, m.Blocking)).Append((SingleName, _singleBlocking)))
+        {
+            if (blocking is { } on)
+                perApp.Set($"resume.apps.{name}.blocking", on ? "on" : "off");
+        }
         var layers = new[]
         {
             CommandLine?.ToConfig(), EnvironmentOverrides.ToConfig(Environment ?? EnvironmentOverrides.Current()), perApp.ToConfig(), inline,
