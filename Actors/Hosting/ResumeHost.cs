@@ -38,6 +38,7 @@ public static class ResumeHost
             resume.CommandLine = options;
             resume.Environment = environment;
         });
+        builder.Services.AddSystemdNotification();
         return builder.Build();
     }
 

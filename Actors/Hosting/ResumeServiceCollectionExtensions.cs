@@ -62,6 +62,7 @@ public static class ResumeServiceCollectionExtensions
                 AddShutdownTasks(system, server, settings);
             });
         });
+        services.AddHostedService<ServingStarted>();
         services.AddHostedService<HangupSignal>();
         return services;
     }
