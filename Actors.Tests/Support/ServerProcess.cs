@@ -46,9 +46,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet Resume.dll <paramref name="args"/></c>, with at most <paramref name="openFiles"/> descriptors if given.</summary>
-    public static ServerProcess Start(IEnumerable<string> args, int? openFiles = null)
+    public static ServerProcess Start(IEnumerable<string> args, int? openFiles = null) =>
+        Start(typeof(Program).Assembly.Location, args, openFiles: openFiles);
+
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="executable"/> <paramref name="args"/></c> (another build of the
+    /// server, such as a <c>dotnet publish</c> output), with <paramref name="environment"/> added to this process's.
+    /// </summary>
+    public static ServerProcess Start(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, int? openFiles = null)
     {
-        var executable = typeof(Program).Assembly.Location;
         string[] command = openFiles is { } limit
             ? ["prlimit", string.Create(CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"), "dotnet", executable, .. args]
             : ["dotnet", executable, .. args];
@@ -57,6 +63,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) =>
