@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The deployment run for real on one machine: three Resume nodes as three hosts (a network namespace
 # each, on a bridge, 10.77.0.11-13), clustered by static seeds, behind nginx with deploy/nginx/resume.conf
-# listening on 127.0.0.1:$RESUME_LB_PORT (18080). As root:
+# listening on 127.0.0.1:$THREE_HOSTS_LB_PORT (18080). As root:
 #
 #   deploy/three-hosts.sh up                # publish, start the nodes and nginx, wait until all are ready
 #   deploy/three-hosts.sh status            # each node's process and readiness, and nginx's
 #   deploy/three-hosts.sh restart-rolling   # each node in turn: SIGTERM, wait for its exit, start, wait until ready
 #   deploy/three-hosts.sh down              # stop everything and remove what up made; safe to repeat
 #
-# RESUME_PUBLISHED=DIR runs an existing `dotnet publish` output instead of publishing (the tests do).
+# THREE_HOSTS_PUBLISHED=DIR runs an existing `dotnet publish` output instead of publishing (the tests do).
 # Anything that fails during up tears down what was made. Logs: $STATE/n1/log, ..., $STATE/nginx-error.log.
 set -euo pipefail
 
@@ -17,8 +17,8 @@ PROJECT=Actors/Actors.csproj
 DLL=Resume.dll
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE=${RESUME_HOSTS_STATE:-/run/resume-three-hosts}
-LB_PORT=${RESUME_LB_PORT:-18080}
+STATE=${THREE_HOSTS_STATE:-/run/resume-three-hosts}
+LB_PORT=${THREE_HOSTS_LB_PORT:-18080}
 NODES=(1 2 3)
 # Names and a subnet nothing else here uses; all made by up, all removed by down.
 NETNS_PREFIX=resume-n
@@ -48,9 +48,9 @@ fail() { echo "three-hosts: $*" >&2; exit 1; }
 require_root() { [[ $(id -u) == 0 ]] || fail "must run as root (network namespaces)"; }
 
 published_app() {
-  if [[ -n ${RESUME_PUBLISHED:-} ]]; then
-    [[ -f $RESUME_PUBLISHED/$DLL ]] || fail "RESUME_PUBLISHED=$RESUME_PUBLISHED has no $DLL"
-    echo "$RESUME_PUBLISHED"
+  if [[ -n ${THREE_HOSTS_PUBLISHED:-} ]]; then
+    [[ -f $THREE_HOSTS_PUBLISHED/$DLL ]] || fail "THREE_HOSTS_PUBLISHED=$THREE_HOSTS_PUBLISHED has no $DLL"
+    echo "$THREE_HOSTS_PUBLISHED"
   else
     echo "$STATE/app"
   fi
@@ -194,7 +194,7 @@ cmd_up() {
   # Whatever ends up early (a failed command, fail, Ctrl-C) leaves nothing behind.
   trap 'exit 130' INT TERM
   trap 'code=$?; if (( code != 0 )); then echo "three-hosts: up failed; tearing down" >&2; cmd_down >&2; fi' EXIT
-  if [[ -z ${RESUME_PUBLISHED:-} ]]; then
+  if [[ -z ${THREE_HOSTS_PUBLISHED:-} ]]; then
     say "publishing $PROJECT"
     dotnet publish "$REPO/$PROJECT" -c Release -o "$STATE/app" --nologo -v quiet </dev/null >"$STATE/publish.log" 2>&1 \
       || { tail -n 20 "$STATE/publish.log" >&2; false; }
