@@ -121,11 +121,22 @@ wait_ready() {
 
 # SIGTERM, then waits for the exit; prints the exit code ("killed" if it outlived the budget).
 stop_node() {
-  local i=$1 pid deadline=$((SECONDS + STOP_WAIT)) dir
+  signal_node "$1"
+  await_node "$1" $((SECONDS + STOP_WAIT))
+}
+
+signal_node() {
+  local pid
+  pid=$(node_pid "$1")
+  [[ -z $pid ]] || kill -TERM "$pid" 2>/dev/null || true
+}
+
+# Waits until node $1 has exited, up to the time $2 (in SECONDS), then kills it; prints the exit code.
+await_node() {
+  local i=$1 deadline=$2 pid dir
   dir=$(node_dir "$i")
   pid=$(node_pid "$i")
   [[ -n $pid ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
   # The exit file is written by the waiting bash once the server has ended.
   until [[ -s $dir/exit ]] || ! kill -0 "$pid" 2>/dev/null; do
     if (( SECONDS >= deadline )); then
@@ -211,9 +222,10 @@ cmd_up() {
 cmd_down() {
   local i ns pid
   stop_nginx
-  for i in "${NODES[@]}"; do
-    [[ -d $(node_dir "$i") ]] && stop_node "$i" >/dev/null
-  done
+  # All at once: the cluster goes away whole, so no node need wait for another's hand-off.
+  for i in "${NODES[@]}"; do signal_node "$i"; done
+  local deadline=$((SECONDS + STOP_WAIT))
+  for i in "${NODES[@]}"; do await_node "$i" "$deadline" >/dev/null; done
   for i in "${NODES[@]}"; do
     ns=$(node_ns "$i")
     if ip netns list | grep -q "^$ns\b"; then
