@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Resume.Tool;
 
 namespace Resume.Actors.Tests.Support;
 
@@ -45,10 +46,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet Resume.dll <paramref name="args"/></c>, with at most <paramref name="openFiles"/> descriptors if given.</summary>
+    /// <summary>Starts <c>dotnet resume.dll <paramref name="args"/></c>, with at most <paramref name="openFiles"/> descriptors if given.</summary>
     public static ServerProcess Start(IEnumerable<string> args, int? openFiles = null)
     {
-        var executable = typeof(Program).Assembly.Location;
+        var executable = typeof(StockHost).Assembly.Location;
         string[] command = openFiles is { } limit
             ? ["prlimit", string.Create(CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"), "dotnet", executable, .. args]
             : ["dotnet", executable, .. args];

@@ -7,7 +7,7 @@ namespace Resume.Actors.Hosting;
 /// What <see cref="ResumeServiceCollectionExtensions.AddResume"/> serves and how: HOCON over the
 /// embedded defaults (a file, text, the stock command line), and the apps, each mounted under a path
 /// prefix (or one on every path), made from the host's services when they need them. With no app
-/// given, <c>resume.server.app</c> names one (a sample, the demo, or <c>path.dll:Type.Method</c>).
+/// given, <c>resume.server.app</c> names one (<c>path.dll:Type.Method</c>, or one of <see cref="NamedApps"/>).
 /// </summary>
 public sealed class ResumeOptions
 {
@@ -20,6 +20,16 @@ public sealed class ResumeOptions
 
     /// <summary>HOCON text over the file, e.g. <c>"resume.server.port = 9000"</c>.</summary>
     public string? Hocon { get; set; }
+
+    /// <summary>HOCON an app ships with, under the file (which may override it), e.g. its entity types.</summary>
+    public string? AppDefaultsHocon { get; set; }
+
+    /// <summary>
+    /// Apps that <c>resume.server.app</c> (<c>--app</c>) may name when nothing is mounted, e.g. the stock
+    /// executable's samples. A <see cref="Resume.Apps.Routing.PathPrefixRouter"/> given here runs each of
+    /// its mounts with the options of the mount's name, as the demo does.
+    /// </summary>
+    public IDictionary<string, App> NamedApps { get; } = new Dictionary<string, App>(StringComparer.Ordinal);
 
     /// <summary>The stock executable's command line and environment, over everything else.</summary>
     public CommandLine? CommandLine { get; set; }
@@ -80,7 +90,8 @@ public sealed class ResumeOptions
         };
         // Akka refuses a config as its own fallback, and the empty ones are one shared instance.
         var overrides = layers.Where(layer => layer is { IsEmpty: false }).Aggregate(Config.Empty, (above, below) => above.IsEmpty ? below! : above.WithFallback(below));
-        return ResumeConfig.Load(CommandLine?.ConfigFile ?? ConfigFile, overrides);
+        var appDefaults = AppDefaultsHocon is null ? null : ConfigurationFactory.ParseString(AppDefaultsHocon);
+        return ResumeConfig.Load(CommandLine?.ConfigFile ?? ConfigFile, overrides, appDefaults: appDefaults);
     }
 
     internal sealed record Mounted(string Name, Func<IServiceProvider, App> Factory, bool? Blocking);

@@ -39,7 +39,7 @@ public static class ResumeServiceCollectionExtensions
         var settings = ServerSettings.FromConfig(config);
         var phases = ShutdownPhases.Covering(config, settings);
         // Named apps are checked now; apps made from the host's services, when it starts.
-        var configured = options.Single is null && options.Mounts.Count == 0 ? ResumeHost.Bind(settings) : null;
+        var configured = options.Single is null && options.Mounts.Count == 0 ? ResumeHost.Bind(settings, options.NamedApps.AsReadOnly()) : null;
         var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
         ClusterPortCheck.Check(settings.Cluster);
         var listener = ListeningSocket.Open(settings);
