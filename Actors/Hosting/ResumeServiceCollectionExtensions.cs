@@ -45,6 +45,7 @@ public static class ResumeServiceCollectionExtensions
         var listener = ListeningSocket.Open(settings);
 
         services.AddSingleton(settings);
+        services.AddSingleton<RunningServer>();
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
@@ -59,12 +60,26 @@ public static class ResumeServiceCollectionExtensions
                     ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
                     : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight));
                 registry.Register<ServerActor>(server.Actor);
+                provider.GetRequiredService<RunningServer>().Set(server);
                 AddShutdownTasks(system, server, settings);
             });
         });
         services.AddHostedService<HangupSignal>();
         return services;
     }
+
+    /// <summary>
+    /// Adds Resume with the stock command line in <paramref name="args"/> (<c>--port</c>, <c>--host</c>,
+    /// <c>--config</c>, the cluster's options; <see cref="CommandLine.Usage"/>) over what
+    /// <paramref name="configure"/> sets, as an operator expects of any Resume process.
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument Resume does not know, or a bad value (its message says which).</exception>
+    public static IServiceCollection AddResume(this IServiceCollection services, string[] args, Action<ResumeOptions>? configure = null) =>
+        services.AddResume(resume =>
+        {
+            configure?.Invoke(resume);
+            resume.CommandLine = CommandLine.Parse(args);
+        });
 
     private static AppBinding Bind(ResumeOptions options, ServerSettings settings, IServiceProvider provider)
     {
