@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Resume.Actors.Testing;
 using Resume.Actors.Tests.Support;
-using Resume.Apps;
 using Resume.Samples.Todo;
 using Xunit.Abstractions;
 
