@@ -10,7 +10,8 @@ namespace Resume.Actors.Tests.Packaging;
 /// <summary>
 /// The README's "Write and serve your own app", followed as a newcomer would, outside the repository:
 /// its files written word for word into an empty folder, Resume's packages packed into a folder feed,
-/// the app's tests run on them and the app served and asked over HTTP. Proof that what is packed works,
+/// the app's tests run on them and the app served and asked over HTTP; then the tool package installed
+/// as a .NET tool serves a sample. Proof that what is packed works,
 /// and that the README does. Restore uses a global packages folder of its own, so nothing comes from an
 /// earlier pack of the same version.
 /// </summary>
@@ -58,6 +59,14 @@ public sealed partial class WalkthroughSpec(ITestOutputHelper output)
             Assert.Equal("Hello, Ada!\n", await client.GetStringAsync("/greet?name=Ada"));
             Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/greet")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/elsewhere")).StatusCode);
+            app.Kill(entireProcessTree: true);
+
+            // The tool package installs as a .NET tool and serves a sample by name.
+            await Run(folder, "dotnet", "tool", "install", "Resume.Tool", "--tool-path", "tools", "--add-source", "packages", "--version", "0.9.0");
+            var toolPort = FixedPorts.Take(1)[0];
+            app = Start(folder, Path.Combine(folder, "tools", "resume"), "--app", "hello", "--host", "127.0.0.1", "--port", toolPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await WaitUntilListening(toolPort, app);
+            Assert.Equal("Hello, World!", await client.GetStringAsync($"http://127.0.0.1:{toolPort}/"));
         }
         finally
         {
