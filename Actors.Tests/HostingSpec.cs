@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Resume.Actors.Hosting;
 using Resume.Actors.Server;
 using Resume.Actors.Tests.Support;
+using Resume.Tool;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -19,7 +20,7 @@ public sealed partial class HostingSpec(ITestOutputHelper output) : ServerSpec(o
     [Fact]
     public async Task Stopping_the_host_unbinds_then_lets_the_request_in_flight_finish()
     {
-        using var host = ResumeHost.Build(new CommandLine("demo", "127.0.0.1", 0, null, StatusPath: "/_status"));
+        using var host = StockHost.Build(new CommandLine("demo", "127.0.0.1", 0, null, StatusPath: "/_status"));
         await host.StartAsync();
         var server = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<ServerActor>();
         var endpoint = (await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, Dilated(TimeSpan.FromSeconds(5)))).Endpoint;
@@ -99,7 +100,7 @@ public sealed partial class HostingSpec(ITestOutputHelper output) : ServerSpec(o
     [Fact]
     public async Task The_executable_serves_an_app_and_stops_cleanly_on_SIGTERM()
     {
-        var executable = typeof(Program).Assembly.Location;
+        var executable = typeof(StockHost).Assembly.Location;
         using var process = Process.Start(new ProcessStartInfo("dotnet", [executable, "--app", "hello", "--host", "127.0.0.1", "--port", "0"])
         {
             RedirectStandardOutput = true,
@@ -129,7 +130,7 @@ public sealed partial class HostingSpec(ITestOutputHelper output) : ServerSpec(o
     [Fact]
     public async Task The_executable_refuses_an_unknown_app_with_a_clear_message()
     {
-        var executable = typeof(Program).Assembly.Location;
+        var executable = typeof(StockHost).Assembly.Location;
         using var process = Process.Start(new ProcessStartInfo("dotnet", [executable, "--bogus", "x"]) { RedirectStandardError = true })!;
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(Dilated(TimeSpan.FromSeconds(30)));

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Akka.Configuration;
 using Resume.Actors.Hosting;
+using Resume.Apps.Samples;
+using Resume.Tool;
 
 namespace Resume.Actors.Tests;
 
@@ -147,7 +149,7 @@ public sealed class SettingsSpec
         Assert.Equal(app, settings.App);
         Assert.Equal(statusPath, settings.StatusPath);
         Assert.Equal(9100, settings.Port);
-        var error = Assert.Throws<SettingsException>(() => ResumeHost.Bind(settings));
+        var error = Assert.Throws<SettingsException>(() => ResumeHost.Bind(settings, AppCatalog.Named));
         Assert.Equal("resume.server.app", error.Key);
         Assert.DoesNotContain("\n", error.Message);
     }
@@ -163,7 +165,7 @@ public sealed class SettingsSpec
     [Fact]
     public void An_unknown_app_is_a_bad_value_of_resume_server_app()
     {
-        var error = Assert.Throws<SettingsException>(() => ResumeHost.Bind(Read("resume.server.app = helo")));
+        var error = Assert.Throws<SettingsException>(() => ResumeHost.Bind(Read("resume.server.app = helo"), AppCatalog.Named));
         Assert.Equal("resume.server.app", error.Key);
         Assert.Contains("\"helo\" is not an app", error.Message);
         Assert.Contains("hello", error.Message);
@@ -228,7 +230,7 @@ public sealed class SettingsSpec
     {
         var file = Path.GetTempFileName();
         File.WriteAllText(file, hocon + "\n");
-        var executable = typeof(Program).Assembly.Location;
+        var executable = typeof(StockHost).Assembly.Location;
         using var process = Process.Start(new ProcessStartInfo("dotnet", [executable, "--config", file, "--host", "127.0.0.1", "--port", "0"])
         {
             RedirectStandardOutput = true,

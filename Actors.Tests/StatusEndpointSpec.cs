@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Resume.Actors.Hosting;
 using Resume.Actors.Server;
 using Resume.Actors.Tests.Support;
+using Resume.Tool;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -68,7 +69,7 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
     [Fact]
     public async Task The_command_line_turns_it_on()
     {
-        using var host = ResumeHost.Build(CommandLine.Parse(["--host", "127.0.0.1", "--port", "0", "--status-path", "/_status"]));
+        using var host = StockHost.Build(CommandLine.Parse(["--host", "127.0.0.1", "--port", "0", "--status-path", "/_status"]));
         await host.StartAsync();
         try
         {

@@ -42,7 +42,7 @@ def server_command(name, port, scenario, extra=()):
                 "--port", str(port), "--config", f"{ROOT}/bench/resume-bench.conf"]
     if name == "resume":
         config = "resume-slow-clients.conf" if scenario == "slow-clients" else "resume-bench.conf"
-        return ["dotnet", f"{ROOT}/bench/out/resume/Resume.dll", "--app", "demo", "--host", "127.0.0.1",
+        return ["dotnet", f"{ROOT}/bench/out/resume/resume.dll", "--app", "demo", "--host", "127.0.0.1",
                 "--port", str(port), "--config", f"{ROOT}/bench/{config}", *extra]
     if name == "kestrel":
         return ["dotnet", f"{ROOT}/bench/out/kestrel/KestrelBaseline.dll", "--urls", f"http://127.0.0.1:{port}"]

@@ -22,7 +22,7 @@ if ((${#need[@]})); then
 fi
 
 echo "building Resume and the Kestrel baseline (Release)" >&2
-dotnet build Actors/Actors.csproj -c Release -o bench/out/resume -nologo -v quiet >/dev/null
+dotnet build Actors/Tool/Tool.csproj -c Release -o bench/out/resume -nologo -v quiet >/dev/null
 dotnet build bench/Baselines/Kestrel/Kestrel.csproj -c Release -o bench/out/kestrel -nologo -v quiet >/dev/null
 dotnet build Apps/Todo/Todo.csproj -c Release -o bench/out/todo -nologo -v quiet >/dev/null
 

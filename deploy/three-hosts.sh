@@ -13,8 +13,8 @@
 set -euo pipefail
 
 # The executable: its project and the DLL that publishing it gives. The one place this script names them.
-PROJECT=Actors/Actors.csproj
-DLL=Resume.dll
+PROJECT=Actors/Tool/Tool.csproj
+DLL=resume.dll
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${THREE_HOSTS_STATE:-/run/resume-three-hosts}

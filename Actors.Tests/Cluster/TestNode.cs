@@ -8,11 +8,12 @@ using Microsoft.Extensions.Hosting;
 using Resume.Actors.Hosting;
 using Resume.Actors.Server;
 using Resume.Actors.Tests.Support;
+using Resume.Tool;
 
 namespace Resume.Actors.Tests.Cluster;
 
 /// <summary>
-/// A whole Resume node in this process, built as the executable builds it (<see cref="ResumeHost.Build(CommandLine, IReadOnlyDictionary{string, string})"/>
+/// A whole Resume node in this process, built as the executable builds it (<see cref="StockHost.Build(CommandLine, IReadOnlyDictionary{string, string})"/>
 /// from a command line and a config file): HTTP on 127.0.0.1 and a free port, and, with a cluster
 /// port, a cluster node on 127.0.0.1. Disposing it stops its host.
 /// </summary>
@@ -61,7 +62,7 @@ public sealed class TestNode : IAsyncDisposable
             foreach (var seed in seedPorts ?? [port])
                 args.AddRange(["--seed", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{seed}")]);
         }
-        var host = ResumeHost.Build(CommandLine.Parse(args), new Dictionary<string, string>());
+        var host = StockHost.Build(CommandLine.Parse(args), new Dictionary<string, string>());
         await host.StartAsync();
         var server = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<ServerActor>();
         var bound = await server.Ask<ServerActor.Bound>(ServerActor.GetBinding.Instance, TimeSpan.FromSeconds(10));

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Resume.Actors.Testing;
 using Resume.Actors.Tests.Support;
-using Resume.Apps;
 using Resume.Samples.Todo;
 using Xunit.Abstractions;
 
@@ -27,7 +27,7 @@ public sealed class TodoAppSpec(PostgresFixture postgres, ITestOutputHelper outp
         await using var db = await postgres.NewSchemaAsync();
         var store = new TodoStore(db);
         await store.CreateSchemaAsync();
-        await using var host = Host(store);
+        await using var host = await Host(store);
         var http = host.Client;
 
         var created = await http.PostAsJsonAsync("/todos", new { title = "write tests" });
@@ -75,7 +75,7 @@ public sealed class TodoAppSpec(PostgresFixture postgres, ITestOutputHelper outp
         await using var db = await postgres.NewSchemaAsync(pool: 20);
         var store = new TodoStore(db);
         await store.CreateSchemaAsync();
-        await using var host = Host(store);
+        await using var host = await Host(store);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 500 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         (await http.PostAsJsonAsync("/todos", new { title = "one" })).EnsureSuccessStatusCode();
         var threadsBefore = Process.GetCurrentProcess().Threads.Count;
@@ -113,7 +113,7 @@ public sealed class TodoAppSpec(PostgresFixture postgres, ITestOutputHelper outp
         await using var db = await postgres.NewSchemaAsync();
         var store = new TodoStore(db);
         await store.CreateSchemaAsync();
-        await using var host = Host(store);
+        await using var host = await Host(store);
         await using var admin = NpgsqlDataSource.Create(postgres.Server.ConnectionString(1));
         async Task<long> Sleeping()
         {
@@ -134,8 +134,11 @@ public sealed class TodoAppSpec(PostgresFixture postgres, ITestOutputHelper outp
         Assert.Equal(1, host.Stats.Aborted);
     }
 
-    private static ResumeTestHost Host(TodoStore store) =>
-        ResumeTestHost.Start(new Dictionary<string, App> { ["/todos"] = new TodoApp(store).Run });
+    /// <summary>The todo app as its Program.cs serves it: made from the host's services.</summary>
+    private static Task<ResumeTestHost> Host(TodoStore store) =>
+        ResumeTestHost.StartAsync(
+            resume => resume.Mount("/todos", services => new TodoApp(services.GetRequiredService<TodoStore>()).Run),
+            services => services.AddSingleton(store));
 
     private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan within)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Resume.Actors.Hosting;
 using Resume.Actors.Tests.Support;
+using Resume.Tool;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests.Deploy;
@@ -22,7 +23,7 @@ public sealed class SystemdNotifySpec(ITestOutputHelper output)
         var port = FixedPorts.Take(1)[0];
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
         var settings = DeployedConfig.Settings();
-        await using var server = ServerProcess.Start(typeof(Program).Assembly.Location,
+        await using var server = ServerProcess.Start(typeof(StockHost).Assembly.Location,
             ["--app", "hello", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
              "--config", RepositoryRoot.File(DeployedConfig.OverlayPath)],
             new Dictionary<string, string> { [SystemdNotification.SocketVariable] = notifications.Path });

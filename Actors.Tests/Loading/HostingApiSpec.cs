@@ -3,8 +3,11 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Resume.Actors.Cluster;
 using Resume.Actors.Hosting;
 using Resume.Actors.Server;
+using Resume.Actors.Testing;
+using Resume.Actors.Tests.Cluster;
 using Resume.Apps;
 using Resume.Apps.Samples;
 
@@ -77,6 +80,46 @@ public sealed class HostingApiSpec
         var error = Assert.Throws<SettingsException>(() => builder.Services.AddResume(resume => resume.Hocon = "resume.server.prot = 1"));
 
         Assert.Contains("resume.server.prot", error.Message);
+    }
+
+    [Fact]
+    public async Task Entity_types_are_named_in_code_and_reached_through_environ_Cluster()
+    {
+        IEnumerable<Step> Ask(Environ environ, StartResponse startResponse)
+        {
+            var reply = environ.Cluster.AskAsync<string>("where", "e1", environ.PathInfo);
+            yield return reply;
+            startResponse("200 OK", [new("Content-Type", "text/plain")]);
+            yield return reply.Result;
+        }
+        await using var host = await ResumeTestHost.StartAsync(resume => resume.Entity<WhereEntity>("where").Serve(Ask));
+
+        Assert.Equal("e1:1:/a", await host.Client.GetStringAsync("/a"));
+        Assert.Equal("e1:2:/b", await host.Client.GetStringAsync("/b"));
+    }
+
+    [Fact]
+    public void The_cluster_set_in_code_is_under_the_operators_command_line_and_environment()
+    {
+        static ClusterSettings Load(CommandLine? commandLine, Dictionary<string, string> environment)
+        {
+            var options = new ResumeOptions { CommandLine = commandLine, Environment = environment }
+                .Cluster(4100, ["node-1:4100", "node-2:4100"], publicHost: "node-1")
+                .Job<NapJob>("nap");
+            return ServerSettings.FromConfig(options.Load()).Cluster;
+        }
+
+        var inCode = Load(null, []);
+        Assert.True(inCode.Enabled);
+        Assert.Equal(4100, inCode.Port);
+        Assert.Equal(["akka.tcp://resume@node-1:4100", "akka.tcp://resume@node-2:4100"], inCode.SeedNodes);
+        Assert.Equal("node-1", inCode.PublicHost);
+        Assert.Equal($"{typeof(NapJob).FullName}, Resume.Actors.Tests", inCode.Jobs["nap"]);
+
+        var overridden = Load(CommandLine.Parse(["--cluster-port", "4200"]), new() { ["RESUME_PUBLIC_HOST"] = "elsewhere" });
+        Assert.Equal(4200, overridden.Port);
+        Assert.Equal("elsewhere", overridden.PublicHost);
+        Assert.Throws<ArgumentException>(() => new ResumeOptions().Entity<WhereEntity>("a.b"));
     }
 
     private static App GreetApp(Greeting greeting) => (environ, startResponse) => Greet(greeting, environ, startResponse);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Resume.Actors.Testing;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -11,7 +12,7 @@ public sealed class ResumeTestHostSpec
     [Fact]
     public async Task One_line_serves_an_app_and_its_client_gets_the_answer()
     {
-        await using var host = ResumeTestHost.Start(HelloApp.Run);
+        await using var host = await ResumeTestHost.StartAsync(HelloApp.Run);
 
         Assert.Equal("Hello, World!", await host.Client.GetStringAsync("/"));
         Assert.Equal(IPAddress.Loopback, host.Endpoint.Address);
@@ -30,7 +31,7 @@ public sealed class ResumeTestHostSpec
         {
             yield return new TaskCompletionSource().Task;
         }
-        await using var host = ResumeTestHost.Start(
+        await using var host = await ResumeTestHost.StartAsync(
             new Dictionary<string, App> { ["/items"] = Where, ["/stuck"] = Stuck },
             "resume.apps.stuck.suspend-timeout = 1s");
 
@@ -40,9 +41,20 @@ public sealed class ResumeTestHostSpec
     }
 
     [Fact]
+    public async Task Apps_are_made_from_the_hosts_services_as_in_a_program()
+    {
+        await using var host = await ResumeTestHost.StartAsync(
+            resume => resume.Mount("/greet", services => new Greeter(services.GetRequiredService<Greeting>()).Run),
+            services => services.AddSingleton(new Greeting("Bonjour")));
+
+        Assert.Equal("Bonjour, /ada", await host.Client.GetStringAsync("/greet/ada"));
+        Assert.Same(host.Services.GetRequiredService<Greeting>(), host.Services.GetRequiredService<Greeting>());
+    }
+
+    [Fact]
     public async Task Disposing_waits_for_requests_in_flight()
     {
-        var host = ResumeTestHost.Start(SleepApp.Run);
+        var host = await ResumeTestHost.StartAsync(SleepApp.Run);
         var sleeping = host.Client.GetStringAsync("/?ms=500");
         while (host.Stats.InFlight.IsEmpty)
             await Task.Delay(10);
@@ -52,5 +64,16 @@ public sealed class ResumeTestHostSpec
 
         Assert.Equal("ok", await sleeping);
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync("/"));
+    }
+
+    private sealed record Greeting(string Word);
+
+    private sealed class Greeter(Greeting greeting)
+    {
+        public IEnumerable<Step> Run(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", [new("Content-Type", "text/plain")]);
+            yield return $"{greeting.Word}, {environ.PathInfo}";
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Resume.Tool;
 
 namespace Resume.Actors.Tests.Support;
 
@@ -45,9 +46,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet Resume.dll <paramref name="args"/></c>, with at most <paramref name="openFiles"/> descriptors if given.</summary>
+    /// <summary>Starts <c>dotnet resume.dll <paramref name="args"/></c>, with at most <paramref name="openFiles"/> descriptors if given.</summary>
     public static ServerProcess Start(IEnumerable<string> args, int? openFiles = null) =>
-        Start(typeof(Program).Assembly.Location, args, openFiles: openFiles);
+        Start(typeof(StockHost).Assembly.Location, args, openFiles: openFiles);
 
     /// <summary>
     /// Starts <c>dotnet <paramref name="executable"/> <paramref name="args"/></c> (another build of the

@@ -1,16 +1,21 @@
 using Akka.Actor;
+using Akka.Configuration;
 using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
 using Resume.Apps;
+using Resume.Apps.Samples;
 
 namespace Resume.Actors.Tests.Support;
 
-/// <summary>Servers on 127.0.0.1 and an ephemeral port, with the embedded default configuration.</summary>
+/// <summary>Servers on 127.0.0.1 and an ephemeral port, with the embedded default configuration and the samples'.</summary>
 public static class TestServers
 {
     private static int _names;
 
-    public static ServerSettings Settings { get; } = ServerSettings.FromConfig(ResumeConfig.Defaults) with { Host = "127.0.0.1", Port = 0 };
+    /// <summary>The defaults with the samples' HOCON (their entity and job types), as the stock executable runs.</summary>
+    public static Config Config { get; } = ResumeConfig.Load(appDefaults: ConfigurationFactory.ParseString(AppCatalog.Hocon));
+
+    public static ServerSettings Settings { get; } = ServerSettings.FromConfig(Config) with { Host = "127.0.0.1", Port = 0 };
 
     /// <summary>An executor for request actors started without a server.</summary>
     public static DedicatedExecutor Executor { get; } = new(4, "test-executor");

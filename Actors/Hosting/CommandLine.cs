@@ -18,7 +18,7 @@ public sealed record CommandLine(
     string? PublicHost = null)
 {
     public const string Usage = """
-        Usage: Resume [--app NAME] [--host HOST] [--port PORT] [--config FILE] [--status-path PATH]
+        Usage: resume [--app NAME] [--host HOST] [--port PORT] [--config FILE] [--status-path PATH]
                       [--cluster-port PORT] [--seed HOST:PORT]... [--public-host HOST]
           --app NAME      the app to serve: demo (default), hello, echo, stream, sleep, reference,
                           upload, proxy, blocking, lineclient, fail, hang, counter, chat, work;

@@ -39,12 +39,13 @@ public static class ResumeServiceCollectionExtensions
         var settings = ServerSettings.FromConfig(config);
         var phases = ShutdownPhases.Covering(config, settings);
         // Named apps are checked now; apps made from the host's services, when it starts.
-        var configured = options.Single is null && options.Mounts.Count == 0 ? ResumeHost.Bind(settings) : null;
+        var configured = options.Single is null && options.Mounts.Count == 0 ? ResumeHost.Bind(settings, options.NamedApps.AsReadOnly()) : null;
         var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
         ClusterPortCheck.Check(settings.Cluster);
         var listener = ListeningSocket.Open(settings);
 
         services.AddSingleton(settings);
+        services.AddSingleton<RunningServer>();
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
@@ -59,6 +60,7 @@ public static class ResumeServiceCollectionExtensions
                     ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
                     : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight));
                 registry.Register<ServerActor>(server.Actor);
+                provider.GetRequiredService<RunningServer>().Set(server);
                 AddShutdownTasks(system, server, settings);
             });
         });
@@ -66,6 +68,19 @@ public static class ResumeServiceCollectionExtensions
         services.AddHostedService<HangupSignal>();
         return services;
     }
+
+    /// <summary>
+    /// Adds Resume with the stock command line in <paramref name="args"/> (<c>--port</c>, <c>--host</c>,
+    /// <c>--config</c>, the cluster's options; <see cref="CommandLine.Usage"/>) over what
+    /// <paramref name="configure"/> sets, as an operator expects of any Resume process.
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument Resume does not know, or a bad value (its message says which).</exception>
+    public static IServiceCollection AddResume(this IServiceCollection services, string[] args, Action<ResumeOptions>? configure = null) =>
+        services.AddResume(resume =>
+        {
+            configure?.Invoke(resume);
+            resume.CommandLine = CommandLine.Parse(args);
+        });
 
     private static AppBinding Bind(ResumeOptions options, ServerSettings settings, IServiceProvider provider)
     {

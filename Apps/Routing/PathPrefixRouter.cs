@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Resume.Apps.Routing;
 
 /// <summary>
@@ -51,7 +53,7 @@ public sealed class PathPrefixRouter
     private static IEnumerable<Step> NotFound(Environ environ, StartResponse startResponse)
     {
         var body = "Not Found\n"u8.ToArray();
-        startResponse("404 Not Found", Samples.Responses.Sized("text/plain", body.Length));
+        startResponse("404 Not Found", [new("Content-Type", "text/plain"), new("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture))]);
         yield return body;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Hosting;
 
-namespace Resume.Actors;
+namespace Resume.Tool;
 
 public static class Program
 {
@@ -24,7 +24,7 @@ public static class Program
         IHost host;
         try
         {
-            host = ResumeHost.Build(options);
+            host = StockHost.Build(options);
         }
         catch (SettingsException e)
         {

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Resume.Apps.Routing;
-using Resume.Apps.Samples;
 
-namespace Resume.Apps;
+namespace Resume.Apps.Samples;
 
 /// <summary>The sample apps by the name <c>--app</c> takes, and the demo that mounts them all.</summary>
 public static class AppCatalog
@@ -31,6 +30,21 @@ public static class AppCatalog
     };
 
     public static PathPrefixRouter Demo() => new(Samples, Index);
+
+    /// <summary>Every name <c>--app</c> takes: the samples and the demo.</summary>
+    public static IReadOnlyDictionary<string, App> Named { get; } =
+        new Dictionary<string, App>(Samples, StringComparer.Ordinal) { [DemoName] = Demo() };
+
+    /// <summary>The HOCON the samples need under any other configuration: counter's, chat's and work's entity and job types.</summary>
+    public static string Hocon { get; } = ReadHocon();
+
+    private static string ReadHocon()
+    {
+        using var stream = typeof(AppCatalog).Assembly.GetManifestResourceStream("samples.conf")
+            ?? throw new InvalidOperationException("samples.conf is not embedded in Resume.Samples.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     private static IEnumerable<Step> Index(Environ environ, StartResponse startResponse)
     {
