@@ -11,6 +11,8 @@
 # THREE_HOSTS_PUBLISHED=DIR runs an existing `dotnet publish` output instead of publishing (the tests do).
 # Anything that fails during up tears down what was made. Logs: $STATE/n1/log, ..., $STATE/nginx-error.log.
 set -euo pipefail
+# ip and nginx live in sbin, which a non-login root shell may not have on its PATH.
+PATH=$PATH:/usr/sbin:/sbin
 
 # The executable: its project and the DLL that publishing it gives. The one place this script names them.
 PROJECT=Actors/Tool/Tool.csproj

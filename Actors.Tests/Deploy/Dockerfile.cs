@@ -28,6 +28,19 @@ public sealed partial class Dockerfile
     /// <summary>The file the entry point passes to <c>--config</c>.</summary>
     public string ConfigPath => Entrypoint[Entrypoint.ToList().IndexOf("--config") + 1];
 
+    /// <summary>
+    /// The build stage's <c>dotnet publish</c>, as arguments after <c>dotnet</c>, with the project and
+    /// the output folder (<c>-o</c>) put in: what a test runs to have what the image runs.
+    /// </summary>
+    public IReadOnlyList<string> PublishArguments(string project, string output)
+    {
+        var run = Arguments("RUN").Single(r => r.Contains("dotnet publish", StringComparison.Ordinal));
+        var words = run.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"')).ToList();
+        words = words[(words.IndexOf("dotnet") + 1)..];
+        var outputAt = words.IndexOf("-o") + 1;
+        return [.. words.Select((w, i) => w == "$PROJECT" ? project : i == outputAt ? output : w)];
+    }
+
     public IReadOnlyList<int> ExposedPorts => [.. Arguments("EXPOSE").SelectMany(a => a.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(int.Parse)];
 
     /// <summary>The health check's command, its options (<c>--interval=5s</c> ...) left out.</summary>

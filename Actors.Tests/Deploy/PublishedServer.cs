@@ -1,39 +1,41 @@
 namespace Resume.Actors.Tests.Deploy;
 
 /// <summary>
-/// The server as the container image has it: <c>dotnet publish</c> of the Dockerfile's project, in
-/// Release, into a temporary folder. Published once per test run, on first use, for every test
-/// that runs it (a publish takes most of a minute on two cores); removed when the run ends.
+/// The server as the container image has it: the Dockerfile's own <c>dotnet publish</c> of its
+/// project, into a temporary folder. A fixture of the timing-sensitive collection, where every test
+/// that runs it is: published once per test run, on first use (a publish takes most of a minute on
+/// two cores), and removed when the collection is done.
 /// </summary>
-public static class PublishedServer
+public sealed class PublishedServer : IAsyncLifetime
 {
     private static readonly TimeSpan PublishBound = TimeSpan.FromMinutes(5);
-    private static readonly Lazy<Task<string>> Folder = new(PublishAsync);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"resume-published-{Guid.NewGuid():N}");
+    private readonly Lazy<Task<string>> _published;
+
+    public PublishedServer() => _published = new(PublishAsync);
 
     /// <summary>The folder holding the published output.</summary>
-    public static Task<string> FolderAsync() => Folder.Value;
+    public Task<string> FolderAsync() => _published.Value;
 
     /// <summary>The DLL to run in that folder: the image's entry point's.</summary>
-    public static async Task<string> DllAsync() => Path.Combine(await FolderAsync(), Dockerfile.Load().EntrypointDll);
+    public async Task<string> DllAsync() => Path.Combine(await FolderAsync(), Dockerfile.Load().EntrypointDll);
 
-    private static async Task<string> PublishAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"resume-published-{Guid.NewGuid():N}");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A temporary folder: the system cleans it up in time.
-            }
-        };
-        var project = RepositoryRoot.File(Dockerfile.Load().Project);
-        var (code, output) = await CommandRun.RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", folder, "--nologo"], PublishBound);
+        if (Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private async Task<string> PublishAsync()
+    {
+        var dockerfile = Dockerfile.Load();
+        var arguments = dockerfile.PublishArguments(RepositoryRoot.File(dockerfile.Project), _folder);
+        var (code, output) = await CommandRun.RunAsync("dotnet", arguments, PublishBound);
         if (code != 0)
-            throw new InvalidOperationException($"dotnet publish {project} exited {code}:\n{output}");
-        return folder;
+            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} exited {code}:\n{output}");
+        return _folder;
     }
 }

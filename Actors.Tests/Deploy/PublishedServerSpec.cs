@@ -6,12 +6,12 @@ namespace Resume.Actors.Tests.Deploy;
 
 /// <summary>What the container runs — the <c>dotnet publish</c> output of the Dockerfile's project, its entry point's DLL — starts, serves, and stops on SIGTERM with exit 0.</summary>
 [Collection(TimingSensitive.Name)]
-public sealed class PublishedServerSpec(ITestOutputHelper output)
+public sealed class PublishedServerSpec(PublishedServer published, ITestOutputHelper output)
 {
     [Fact]
     public async Task The_publish_output_starts_with_the_deployed_configuration_serves_hello_and_exits_0_on_SIGTERM()
     {
-        var dll = await PublishedServer.DllAsync();
+        var dll = await published.DllAsync();
         await using var server = ServerProcess.Start(dll,
             ["--app", "hello", "--host", "127.0.0.1", "--port", "0", "--config", RepositoryRoot.File(DeployedConfig.OverlayPath)]);
         var endpoint = await server.ListeningAsync(TimeSpan.FromSeconds(60));

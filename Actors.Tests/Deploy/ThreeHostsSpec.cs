@@ -14,7 +14,7 @@ namespace Resume.Actors.Tests.Deploy;
 /// root (namespaces, a bridge) and nginx, as CI has them; the script's down runs whatever happens.
 /// </summary>
 [Collection(TimingSensitive.Name)]
-public sealed class ThreeHostsSpec(ITestOutputHelper output)
+public sealed class ThreeHostsSpec(PublishedServer published, ITestOutputHelper output)
 {
     private const int Increments = 30;
 
@@ -22,11 +22,12 @@ public sealed class ThreeHostsSpec(ITestOutputHelper output)
     public async Task Through_nginx_three_namespaced_nodes_share_sharded_state_and_a_rolling_restart_under_load_loses_no_request()
     {
         Skip.IfNot(Environment.UserName == "root", "needs root: deploy/three-hosts.sh makes network namespaces and a bridge (CI runs as root)");
-        var published = await PublishedServer.FolderAsync();
-        var hosts = new ThreeHosts(published, FixedPorts.Take(1)[0], line => output.WriteLine($"  {line}"));
+        var hosts = new ThreeHosts(await published.FolderAsync(), FixedPorts.Take(1)[0], line => output.WriteLine($"  {line}"));
         var clock = Stopwatch.StartNew();
         try
         {
+            // What a run killed half-way may have left (namespaces, their processes, the bridge) would stop up.
+            await hosts.RunAsync("down", TimeSpan.FromSeconds(120));
             await hosts.RunAsync("up", TimeSpan.FromSeconds(120));
             output.WriteLine($"up: three nodes ready and nginx answering after {clock.ElapsedMilliseconds} ms");
 
