@@ -197,6 +197,7 @@ stop_nginx() {
 cmd_up() {
   require_root
   command -v nginx >/dev/null || fail "nginx is not installed (apt-get install nginx-light)"
+  command -v curl >/dev/null || fail "curl is not installed (apt-get install curl): readiness is polled with it"
   if [[ -e $STATE ]] || ip netns list | grep -q "^$NETNS_PREFIX"; then
     fail "already up, or left from an earlier run: run '$0 down' first"
   fi
