@@ -171,6 +171,17 @@ public sealed class HttpsSpec(ITestOutputHelper output) : ServerSpec(output), ID
     }
 
     [Fact]
+    public void A_certificate_without_its_key_or_with_a_wrong_password_is_refused_naming_the_key()
+    {
+        var noKey = Assert.Throws<SettingsException>(() => Settings(extra: "resume.server.https.certificate.key-path = \"\""));
+        Output.WriteLine(noKey.Message);
+        Assert.StartsWith("resume.server.https.certificate.path: cannot load the certificate", noKey.Message);
+        var wrongPassword = Assert.Throws<SettingsException>(() => Settings(pfx: true, extra: "resume.server.https.certificate.password = wrong"));
+        Output.WriteLine(wrongPassword.Message);
+        Assert.StartsWith("resume.server.https.certificate.password: cannot load the certificate", wrongPassword.Message);
+    }
+
+    [Fact]
     public async Task The_executable_serves_HTTPS_on_the_port_of_https_port()
     {
         var file = Path.GetTempFileName();

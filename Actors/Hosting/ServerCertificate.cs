@@ -45,7 +45,9 @@ public static class ServerCertificate
         }
         catch (CryptographicException e)
         {
-            var key = keyPath.Length > 0 && e.Message.Contains("key", StringComparison.OrdinalIgnoreCase) ? "key-path" : "path";
+            var key = password.Length > 0 && e.Message.Contains("password", StringComparison.OrdinalIgnoreCase) ? "password"
+                : keyPath.Length > 0 && e.Message.Contains("key", StringComparison.OrdinalIgnoreCase) ? "key-path"
+                : "path";
             throw certificate.Refuse(key, $"cannot load the certificate from '{path}'{(keyPath.Length > 0 ? $" and its key from '{keyPath}'" : "")}: {e.Message}");
         }
         catch (ArgumentException e)
