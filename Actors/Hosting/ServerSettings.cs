@@ -23,6 +23,9 @@ public sealed record ServerSettings
 
     public required int Backlog { get; init; }
 
+    /// <summary>The HTTPS listener beside the plain one (<c>resume.server.https</c>); null when it is off.</summary>
+    public required HttpsSettings? Https { get; init; }
+
     /// <summary>Let other sockets that ask for it listen on the same port (SO_REUSEPORT); off, a port in use stops the server.</summary>
     public required bool ReusePort { get; init; }
 
@@ -104,11 +107,13 @@ public sealed record ServerSettings
         var acceptBackoffInitial = acceptBackoff.PositiveDuration("initial");
         var shutdown = resume.Section("shutdown");
         var health = resume.Section("health");
+        var host = server.Host("host");
         var settings = new ServerSettings
         {
-            Host = server.Host("host"),
+            Host = host,
             Port = server.Int("port", 0, 65535),
             Backlog = server.Int("backlog", 1),
+            Https = HttpsSettings.Read(server.Section("https"), host),
             ReusePort = server.Bool("reuse-port"),
             MaxConnections = MaxConnectionsFor(server, DescriptorLimit.Soft),
             AcceptBackoffInitial = acceptBackoffInitial,

@@ -26,6 +26,7 @@ internal static class EnvironFactory
             [Environ.CgiKeys.ServerProtocol] = head.Protocol,
             [Environ.CgiKeys.RemoteAddr] = endpoints.RemoteAddr,
             [Environ.CgiKeys.RemotePort] = endpoints.RemotePort,
+            UrlScheme = endpoints.UrlScheme,
         };
         var (name, port) = SplitAuthority(head.Authority);
         environ[Environ.CgiKeys.ServerName] = name.Length > 0 ? name : endpoints.LocalAddr;
