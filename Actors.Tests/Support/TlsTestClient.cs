@@ -25,10 +25,13 @@ public sealed class TlsTestClient : IAsyncDisposable
 
     public SslStream Stream => _stream;
 
-    public static async Task<TlsTestClient> ConnectAsync(IPEndPoint endpoint, TestCertificate certificate, SslProtocols protocols = SslProtocols.None)
+    /// <param name="preamble">Bytes sent before the handshake (a PROXY protocol header).</param>
+    public static async Task<TlsTestClient> ConnectAsync(IPEndPoint endpoint, TestCertificate certificate, SslProtocols protocols = SslProtocols.None, byte[]? preamble = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(endpoint);
+        if (preamble is not null)
+            await socket.SendAsync(preamble);
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: false));
         try
         {

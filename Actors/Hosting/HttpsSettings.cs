@@ -17,6 +17,9 @@ public sealed record HttpsSettings
     /// <summary>A client that has not completed its handshake by then is closed.</summary>
     public required TimeSpan HandshakeTimeout { get; init; }
 
+    /// <summary>Its connections begin with a PROXY protocol header, before TLS (<c>resume.server.https.proxy-protocol</c>).</summary>
+    public required bool ProxyProtocol { get; init; }
+
     /// <summary>How every handshake is answered: the certificate, the TLS versions, ALPN http/1.1.</summary>
     public required SslServerAuthenticationOptions Authentication { get; init; }
 
@@ -30,6 +33,7 @@ public sealed record HttpsSettings
         var host = https.Text("host", text => text.Length == 0 ? null : SettingsReader.HostProblem(text));
         var timeout = https.PositiveDuration("handshake-timeout");
         var protocols = ReadProtocols(https);
+        var proxyProtocol = https.Bool("proxy-protocol");
         var certificate = https.Section("certificate");
         if (port is null)
         {
@@ -43,6 +47,7 @@ public sealed record HttpsSettings
             Host = host.Length > 0 ? host : plainHost,
             Port = port.Value,
             HandshakeTimeout = timeout,
+            ProxyProtocol = proxyProtocol,
             Authentication = new SslServerAuthenticationOptions
             {
                 ServerCertificateContext = ServerCertificate.Load(certificate),

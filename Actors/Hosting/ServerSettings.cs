@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Configuration;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Proxies;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -28,6 +29,12 @@ public sealed record ServerSettings
 
     /// <summary>Let other sockets that ask for it listen on the same port (SO_REUSEPORT); off, a port in use stops the server.</summary>
     public required bool ReusePort { get; init; }
+
+    /// <summary>Peers whose Forwarded / X-Forwarded-* headers (and PROXY headers) are believed (<c>resume.server.trusted-proxies</c>).</summary>
+    public required TrustedProxies TrustedProxies { get; init; }
+
+    /// <summary>The plain listener's connections begin with a PROXY protocol header (<c>resume.server.proxy-protocol</c>).</summary>
+    public required bool ProxyProtocol { get; init; }
 
     /// <summary>Connections served at once: as configured, or what the descriptor limit leaves (<see cref="MaxConnectionsFor"/>).</summary>
     public required int MaxConnections { get; init; }
@@ -115,6 +122,8 @@ public sealed record ServerSettings
             Backlog = server.Int("backlog", 1),
             Https = HttpsSettings.Read(server.Section("https"), host),
             ReusePort = server.Bool("reuse-port"),
+            TrustedProxies = ReadTrustedProxies(server),
+            ProxyProtocol = server.Bool("proxy-protocol"),
             MaxConnections = MaxConnectionsFor(server, DescriptorLimit.Soft),
             AcceptBackoffInitial = acceptBackoffInitial,
             AcceptBackoffMax = acceptBackoff.Duration("max", acceptBackoffInitial),
@@ -221,4 +230,21 @@ public sealed record ServerSettings
     // Sent as a header value on every response: visible ASCII, spaces and tabs (RFC 9110 §5.5).
     private static string? FieldValueProblem(string text) =>
         text.All(c => c is '\t' or (>= ' ' and <= '~')) ? null : "cannot be a header value: visible ASCII, spaces and tabs only";
+
+    private static TrustedProxies ReadTrustedProxies(SettingsReader server)
+    {
+        var entries = server.List("trusted-proxies", entry =>
+        {
+            try
+            {
+                TrustedProxies.Parse([entry]);
+                return null;
+            }
+            catch (FormatException e)
+            {
+                return e.Message;
+            }
+        });
+        return TrustedProxies.Parse(entries);
+    }
 }

@@ -39,8 +39,8 @@ public sealed class ConnectionActor : ActorBase
     private bool _streamEnded;
     private bool _socketClosed;
     private long _requests;
-    // While an HTTPS connection's handshake is under way: its timeout on the host's table.
-    private TimeoutTable.Deadline? _handshakeDeadline;
+    // While a connection's PROXY header is read or its TLS handshake is under way: its timeout on the host's table.
+    private TimeoutTable.Deadline? _setupDeadline;
 
     /// <summary>
     /// Serve <paramref name="Socket"/>, over TLS by <paramref name="Https"/> when it came to the HTTPS
@@ -53,12 +53,14 @@ public sealed class ConnectionActor : ActorBase
     /// <summary>The TLS handshake of an HTTPS connection ended: <paramref name="Tls"/> when it succeeded, else why not.</summary>
     internal sealed record HandshakeDone(TlsConnection? Tls, Exception? Error);
 
-    /// <summary>The handshake timeout passed (from the host's timeout table).</summary>
-    internal sealed class HandshakeTimedOut
-    {
-        public static readonly HandshakeTimedOut Instance = new();
+    internal sealed record ProxyHeaderRead(ProxyHeader? Header, Exception? Error);
 
-        private HandshakeTimedOut()
+    /// <summary>The handshake timeout passed (from the host's timeout table).</summary>
+    internal sealed class SetupTimedOut
+    {
+        public static readonly SetupTimedOut Instance = new();
+
+        private SetupTimedOut()
         {
         }
     }
@@ -152,8 +154,11 @@ public sealed class ConnectionActor : ActorBase
             case HandshakeDone done:
                 OnHandshakeDone(done);
                 return true;
-            case HandshakeTimedOut:
-                if (_handshakeDeadline is not null)
+            case ProxyHeaderRead read:
+                OnProxyHeader(read);
+                return true;
+            case SetupTimedOut:
+                if (_setupDeadline is not null)
                     _start.Socket.Dispose(); // the handshake fails with it, and says so in HandshakeDone
                 return true;
             case GetStage:
@@ -173,7 +178,7 @@ public sealed class ConnectionActor : ActorBase
 
     protected override void PostStop()
     {
-        RemoveHandshakeDeadline();
+        RemoveSetupDeadline();
         // Stopped from outside (drain deadline, shutdown) with the stream still running: closing the
         // socket ends the stream too.
         if (!_socketClosed)
@@ -188,15 +193,66 @@ public sealed class ConnectionActor : ActorBase
         start.Stats.ConnectionOpened();
         var socket = start.Socket;
         _endpoints = ConnectionEndpoints.From(socket.LocalEndPoint as IPEndPoint, socket.RemoteEndPoint as IPEndPoint);
-        if (start.Https is not { } https)
+        if (start.Https?.ProxyProtocol ?? start.Settings.ProxyProtocol)
         {
-            start.Host.Run(socket, Self);
+            ReadProxyHeader();
+            return;
+        }
+        Serve();
+    }
+
+    /// <summary>The PROXY header first: it says whose connection this is, before TLS or HTTP.</summary>
+    private void ReadProxyHeader()
+    {
+        var trusted = _start.Settings.TrustedProxies;
+        if (!trusted.IsEmpty && !trusted.Contains(_endpoints.RemoteAddr))
+        {
+            Log.Debug("Connection {0} from {1}: not a trusted proxy, so its PROXY header is not taken; closed.", _start.ConnectionId, _endpoints.RemoteAddr);
+            CloseUnserved();
+            return;
+        }
+        var self = Self;
+        _setupDeadline = _start.Host.Timeouts.Add(TimeoutReason.ProxyHeader, () => self.Tell(SetupTimedOut.Instance));
+        _setupDeadline.SetAfter(_start.Settings.Limits.HeaderTimeout);
+        ProxyHeaderReader.ReadAsync(_start.Socket).ContinueWith(
+            static (read, state) => ((IActorRef)state!).Tell(read.IsCompletedSuccessfully
+                ? new ProxyHeaderRead(read.Result, null)
+                : new ProxyHeaderRead(null, read.Exception?.InnerException ?? read.Exception)),
+            self, TaskScheduler.Default);
+    }
+
+    private void OnProxyHeader(ProxyHeaderRead read)
+    {
+        var timedOut = _setupDeadline is { IsSet: false };
+        RemoveSetupDeadline();
+        if (read.Header is not { } header || _draining)
+        {
+            Log.Debug("Connection {0} from {1}: no PROXY header{2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr,
+                timedOut ? $" within {_start.Settings.Limits.HeaderTimeout}" : "", read.Error?.Message ?? "draining");
+            CloseUnserved();
+            return;
+        }
+        if (header.Source is { } client)
+            _endpoints = _endpoints.WithRemote(client);
+        Serve();
+    }
+
+    /// <summary>TLS if the listener has it, then the HTTP stream; the peer (or the client a PROXY header named) trusted or not.</summary>
+    private void Serve()
+    {
+        var trusted = _start.Settings.TrustedProxies;
+        if (!trusted.IsEmpty && trusted.Contains(_endpoints.RemoteAddr))
+            _endpoints = _endpoints with { TrustedPeer = trusted };
+        var socket = _start.Socket;
+        if (_start.Https is not { } https)
+        {
+            _start.Host.Run(socket, Self);
             return;
         }
         _endpoints = _endpoints with { UrlScheme = "https" };
         var self = Self;
-        _handshakeDeadline = start.Host.Timeouts.Add(TimeoutReason.TlsHandshake, () => self.Tell(HandshakeTimedOut.Instance));
-        _handshakeDeadline.SetAfter(https.HandshakeTimeout);
+        _setupDeadline = _start.Host.Timeouts.Add(TimeoutReason.TlsHandshake, () => self.Tell(SetupTimedOut.Instance));
+        _setupDeadline.SetAfter(https.HandshakeTimeout);
         TlsHandshake.AuthenticateAsync(socket, https.Authentication).ContinueWith(
             static (handshake, state) => ((IActorRef)state!).Tell(handshake.IsCompletedSuccessfully
                 ? new HandshakeDone(handshake.Result, null)
@@ -206,8 +262,8 @@ public sealed class ConnectionActor : ActorBase
 
     private void OnHandshakeDone(HandshakeDone done)
     {
-        var timedOut = _handshakeDeadline is { IsSet: false };
-        RemoveHandshakeDeadline();
+        var timedOut = _setupDeadline is { IsSet: false };
+        RemoveSetupDeadline();
         if (done.Tls is { } tls && !_draining)
         {
             _start.Host.Run(_start.Socket, Self, tls);
@@ -221,18 +277,24 @@ public sealed class ConnectionActor : ActorBase
             Log.Debug("Connection {0} from {1}: TLS handshake failed{2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr,
                 timedOut ? $" (not done within {_start.Https!.HandshakeTimeout})" : "", done.Error?.Message);
         }
+        CloseUnserved();
+    }
+
+    /// <summary>A connection that never reached HTTP: nothing to answer; it and its descriptor end here.</summary>
+    private void CloseUnserved()
+    {
         SocketCloser.Reset(_start.Socket);
         _streamEnded = true;
         _socketClosed = true;
         StopWhenClosed();
     }
 
-    private void RemoveHandshakeDeadline()
+    private void RemoveSetupDeadline()
     {
-        if (_handshakeDeadline is null)
+        if (_setupDeadline is null)
             return;
-        _start.Host.Timeouts.Remove(_handshakeDeadline);
-        _handshakeDeadline = null;
+        _start.Host.Timeouts.Remove(_setupDeadline);
+        _setupDeadline = null;
     }
 
     private void OnRequest(RequestArrived arrived)

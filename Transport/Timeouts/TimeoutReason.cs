@@ -41,4 +41,7 @@ public enum TimeoutReason
     /// (<c>resume.server.https.handshake-timeout</c>): the connection is closed.
     /// </summary>
     TlsHandshake,
+
+    /// <summary>A connection to a listener with the PROXY protocol on has not sent its PROXY header in time.</summary>
+    ProxyHeader,
 }
