@@ -141,6 +141,36 @@ public sealed class TimeoutsSpec(ITestOutputHelper output) : ServerSpec(output)
     }
 
     [Fact]
+    public async Task Reason_TlsHandshake_a_client_that_opens_TCP_and_never_completes_its_handshake_is_closed()
+    {
+        using var certificate = TestCertificate.Create();
+        var config = Akka.Configuration.ConfigurationFactory.ParseString(certificate.Hocon(extra: "resume.server.https.handshake-timeout = 1s"));
+        var settings = Hosting.ServerSettings.FromConfig(config.WithFallback(Hosting.ResumeConfig.Defaults)) with { Host = "127.0.0.1", Port = 0 };
+        var server = TestServers.Start(Sys, HelloApp.Run, settings);
+        await using var silent = await RawHttpClient.ConnectAsync(server.HttpsEndpoint!);
+
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.TlsHandshake)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.True(await silent.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(10))));
+        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.Connections), Dilated(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, server.Stats.PendingTimeouts(TimeoutReason.TlsHandshake));
+    }
+
+    [Fact]
+    public async Task Reason_ProxyHeader_a_connection_that_sends_no_PROXY_header_is_closed()
+    {
+        var settings = TestServers.Settings with { ProxyProtocol = true, Limits = TestServers.Settings.Limits with { HeaderTimeout = TimeSpan.FromSeconds(1) } };
+        var server = TestServers.Start(Sys, HelloApp.Run, settings);
+        await using var silent = await RawHttpClient.ConnectAsync(server.Endpoint);
+
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Stats.PendingTimeouts(TimeoutReason.ProxyHeader)), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.True(await silent.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(10))));
+        await AwaitAssertAsync(() => Assert.Equal(0, server.Stats.Connections), Dilated(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, server.Stats.PendingTimeouts(TimeoutReason.ProxyHeader));
+    }
+
+    [Fact]
     public async Task Reason_RequestBodyRate_a_body_that_trickles_in_gets_408_and_the_connection_closes()
     {
         var settings = TestServers.Settings with

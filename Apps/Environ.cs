@@ -29,7 +29,7 @@ public sealed class Environ : Dictionary<string, object>
         Aborted = aborted;
         RequestId = requestId;
         this["wsgi.version"] = new[] { 1, 0 };
-        this["wsgi.url_scheme"] = "http";
+        this[CgiKeys.UrlScheme] = "http";
         this["wsgi.input"] = input;
         this["wsgi.errors"] = errors;
         this["wsgi.multithread"] = True;
@@ -107,6 +107,9 @@ public sealed class Environ : Dictionary<string, object>
 
     public string RemoteAddr => Get(CgiKeys.RemoteAddr);
 
+    /// <summary><c>wsgi.url_scheme</c>: "https" for a request that came over TLS, else "http".</summary>
+    public string UrlScheme { get => Get(CgiKeys.UrlScheme); set => this[CgiKeys.UrlScheme] = value; }
+
     /// <summary>The value of a request header (first of its name, case-insensitive), or null.</summary>
     public string? Header(string name)
     {
@@ -163,5 +166,6 @@ public sealed class Environ : Dictionary<string, object>
         public const string RemotePort = "REMOTE_PORT";
         public const string RawUri = "RAW_URI";
         public const string RawPath = "resume.raw_path";
+        public const string UrlScheme = "wsgi.url_scheme";
     }
 }

@@ -23,7 +23,7 @@ PORT = 18400
 
 SMOKE = "--smoke" in sys.argv
 ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
-ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "todo"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "todo", "https"]
 SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
 DURATION = 2 if SMOKE else 10
 # Resume's code is JIT-compiled (Akka is not ReadyToRun like ASP.NET): tiered compilation reaches
@@ -36,7 +36,31 @@ GIB = 1 << 30
 STREAM_BYTES = (64 << 20) if SMOKE else GIB
 
 
-def server_command(name, port, scenario, extra=()):
+TLS_DIR = f"{ROOT}/bench/out/tls"
+
+
+def tls_files():
+    """A self-signed certificate for 127.0.0.1 (P-256, as a deployment would likely use), made once
+    with openssl, and Resume's bench settings with the HTTPS listener on it."""
+    cert, key, conf = f"{TLS_DIR}/server.crt", f"{TLS_DIR}/server.key", f"{TLS_DIR}/resume-https.conf"
+    os.makedirs(TLS_DIR, exist_ok=True)
+    if not os.path.exists(key):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "30", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    with open(f"{ROOT}/bench/resume-bench.conf") as base, open(conf, "w") as out:
+        out.write(base.read())
+        out.write(f'resume.server.https.certificate {{ path = "{cert}", key-path = "{key}" }}\n')
+    return cert, key, conf
+
+
+def server_command(name, port, scenario, extra=(), https_port=None):
+    if name == "resume" and scenario == "https":
+        return ["dotnet", f"{ROOT}/bench/out/resume/resume.dll", "--app", "demo", "--host", "127.0.0.1",
+                "--port", str(port), "--https-port", str(https_port), "--config", tls_files()[2]]
+    if name == "kestrel" and scenario == "https":
+        return ["dotnet", f"{ROOT}/bench/out/kestrel/KestrelBaseline.dll", "--urls",
+                f"http://127.0.0.1:{port};https://127.0.0.1:{https_port}"]
     if name == "resume" and scenario == "todo":
         return ["dotnet", f"{ROOT}/bench/out/todo/Resume.Samples.Todo.dll", "--host", "127.0.0.1",
                 "--port", str(port), "--config", f"{ROOT}/bench/resume-bench.conf"]
@@ -58,10 +82,19 @@ class Server:
         global PORT
         PORT += 1
         self.name, self.port = name, PORT
+        # The https scenario's load goes to a second, TLS, listener; the plain one answers the start probe.
+        self.https_port = None
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
         if scenario == "todo":
             env["TODO_DB"] = TODO_DB
-        self.process = subprocess.Popen(["taskset", "-c", cpu, *server_command(name, self.port, scenario, extra)],
+        if scenario == "https":
+            PORT += 1
+            self.https_port = PORT
+            cert, key, _ = tls_files()
+            # Kestrel's default certificate from configuration, and HTTP/1.1 only, as Resume serves.
+            env.update(Kestrel__Certificates__Default__Path=cert, Kestrel__Certificates__Default__KeyPath=key,
+                       Kestrel__EndpointDefaults__Protocols="Http1")
+        self.process = subprocess.Popen(["taskset", "-c", cpu, *server_command(name, self.port, scenario, extra, self.https_port)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -77,6 +110,8 @@ class Server:
         raise RuntimeError(f"{name} did not start: {self.process.stderr.read().decode()[-2000:]}")
 
     def url(self, path):
+        if self.https_port:
+            return f"https://127.0.0.1:{self.https_port}{path}"
         return f"http://127.0.0.1:{self.port}{path}"
 
     def pids(self):
@@ -427,6 +462,7 @@ SCENARIO_RUNS = {
     "stream": stream_scenario,
     "slow-clients": slow_clients_scenario,
     "todo": lambda server: todo_scenario(server),
+    "https": load_scenario("/hello", 64),
 }
 
 
@@ -463,6 +499,8 @@ def main():
                 continue  # the same queries on gunicorn would need a Python driver: not this comparison
             if scenario == "slow-clients" and name.startswith("gunicorn"):
                 continue  # a worker per connection: thousands of held connections are not its workload
+            if scenario == "https" and name.startswith("gunicorn"):
+                continue  # TLS in the server against Kestrel's; gunicorn is usually run behind a proxy that ends it
             print(f"{scenario:12} {name:17}", end=" ", flush=True, file=sys.stderr)
             server = Server(name, scenario)
             try:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resume's benchmark suite. Usage: bench/run.sh [--smoke] [scenario ...]
-#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster todo (default: all)
+#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster todo https (default: all)
 #   --smoke    a few seconds in all: Resume and Kestrel, hello and pipeline, to keep the suite working.
 # Builds everything in Release, runs each server on 127.0.0.1 pinned to CPU 0 with the load
 # generator on CPU 1, and prints a table with ratios against Kestrel measured in the same run.
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v curl >/dev/null || need+=(curl)
+command -v openssl >/dev/null || need+=(openssl)
 if [[ " $* " != *" --smoke "* ]]; then
   command -v gunicorn >/dev/null || need+=(gunicorn)
   /usr/bin/python3 -c "import gevent" 2>/dev/null || need+=(python3-gevent)

@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace Resume.Actors.Hosting;
 
 /// <summary>
-/// The command line: <c>--app NAME --host H --port P --config FILE --status-path PATH</c> and the
+/// The command line: <c>--app NAME --host H --port P --https-port P --config FILE --status-path PATH</c> and the
 /// cluster options <c>--cluster-port P --seed ADDRESS (repeatable) --public-host H</c>.
 /// </summary>
 public sealed record CommandLine(
@@ -15,16 +15,19 @@ public sealed record CommandLine(
     string? StatusPath = null,
     int? ClusterPort = null,
     IReadOnlyList<string>? Seeds = null,
-    string? PublicHost = null)
+    string? PublicHost = null,
+    int? HttpsPort = null)
 {
     public const string Usage = """
-        Usage: resume [--app NAME] [--host HOST] [--port PORT] [--config FILE] [--status-path PATH]
+        Usage: resume [--app NAME] [--host HOST] [--port PORT] [--https-port PORT] [--config FILE] [--status-path PATH]
                       [--cluster-port PORT] [--seed HOST:PORT]... [--public-host HOST]
           --app NAME      the app to serve: demo (default), hello, echo, stream, sleep, reference,
                           upload, proxy, blocking, lineclient, fail, hang, counter, chat, work;
                           or your own: path/to/MyApps.dll:My.Namespace.Type.Method
           --host HOST     the address or host name to listen on (default 0.0.0.0)
           --port PORT     the port to listen on (default 8080; 0 picks a free one)
+          --https-port PORT  also listen for HTTPS on PORT, with the certificate of
+                          resume.server.https.certificate (a --config file)
           --config FILE   a HOCON file layered over the defaults (HOCON/resume.conf)
           --status-path PATH  turn the status endpoint on at PATH (e.g. /_status)
           --cluster-port PORT  the cluster (remoting) port; turns clustering on
@@ -38,7 +41,7 @@ public sealed record CommandLine(
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         string? app = null, host = null, config = null, statusPath = null, publicHost = null;
-        int? port = null, clusterPort = null;
+        int? port = null, clusterPort = null, httpsPort = null;
         List<string>? seeds = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -59,6 +62,9 @@ public sealed record CommandLine(
                 case "--port":
                     port = ParsePort(value);
                     break;
+                case "--https-port":
+                    httpsPort = ParsePort(value);
+                    break;
                 case "--config":
                     config = value;
                     break;
@@ -78,7 +84,7 @@ public sealed record CommandLine(
                     throw new ArgumentException($"Unknown option '{name}'.");
             }
         }
-        return new CommandLine(app, host, port, config, statusPath, clusterPort, seeds, publicHost);
+        return new CommandLine(app, host, port, config, statusPath, clusterPort, seeds, publicHost, httpsPort);
     }
 
     /// <summary>
@@ -91,7 +97,8 @@ public sealed record CommandLine(
             .Set("resume.server.app", App)
             .Set("resume.server.host", Host)
             .Set("resume.server.status-path", StatusPath)
-            .Set("resume.server.port", Port?.ToString(CultureInfo.InvariantCulture));
+            .Set("resume.server.port", Port?.ToString(CultureInfo.InvariantCulture))
+            .Set("resume.server.https.port", HttpsPort?.ToString(CultureInfo.InvariantCulture));
         if (ClusterPort is not null || Seeds is not null || PublicHost is not null)
         {
             overrides.Set("resume.cluster.enabled", "on")

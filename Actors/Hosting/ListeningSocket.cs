@@ -15,9 +15,19 @@ public static class ListeningSocket
     /// this process's alone unless <see cref="ServerSettings.ReusePort"/>: a second instance on it
     /// fails here rather than have the kernel split the connections between the two.
     /// </summary>
-    public static Socket Open(ServerSettings settings)
+    public static Socket Open(ServerSettings settings) =>
+        Open(settings.Host, settings.Port, settings, "resume.server");
+
+    /// <summary>
+    /// Listens for HTTPS on <see cref="HttpsSettings.Host"/>:<see cref="HttpsSettings.Port"/>, as
+    /// <see cref="Open(ServerSettings)"/> does; null when the HTTPS listener is off.
+    /// </summary>
+    public static Socket? OpenHttps(ServerSettings settings) =>
+        settings.Https is { } https ? Open(https.Host, https.Port, settings, "resume.server.https") : null;
+
+    private static Socket Open(string host, int port, ServerSettings settings, string section)
     {
-        var endpoint = new IPEndPoint(ListenAddress.Resolve(settings.Host), settings.Port);
+        var endpoint = new IPEndPoint(ListenAddress.Resolve(host, $"{section}.host"), port);
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -32,18 +42,18 @@ public static class ListeningSocket
         catch (SocketException e)
         {
             socket.Dispose();
-            throw Explain(e, endpoint, settings.Host);
+            throw Explain(e, endpoint, host, section);
         }
     }
 
-    private static SettingsException Explain(SocketException error, IPEndPoint endpoint, string host) => error.SocketErrorCode switch
+    private static SettingsException Explain(SocketException error, IPEndPoint endpoint, string host, string section) => error.SocketErrorCode switch
     {
-        SocketError.AddressAlreadyInUse => new SettingsException("resume.server.port",
+        SocketError.AddressAlreadyInUse => new SettingsException($"{section}.port",
             $"{endpoint} is in use by another process (resume.server.reuse-port = on shares a port on purpose)"),
-        SocketError.AddressNotAvailable => new SettingsException("resume.server.host",
+        SocketError.AddressNotAvailable => new SettingsException($"{section}.host",
             $"\"{host}\" ({endpoint.Address}) is not an address of this machine"),
-        SocketError.AccessDenied => new SettingsException("resume.server.port",
+        SocketError.AccessDenied => new SettingsException($"{section}.port",
             $"listening on {endpoint} is not permitted (ports below 1024 need privileges)"),
-        _ => new SettingsException("resume.server.host", $"cannot listen on {endpoint}: {error.Message}"),
+        _ => new SettingsException($"{section}.host", $"cannot listen on {endpoint}: {error.Message}"),
     };
 }

@@ -14,10 +14,11 @@ namespace Resume.Actors.Hosting;
 /// <summary>A running server inside an actor system: its actor, the address it listens on, and its stats.</summary>
 public sealed class ResumeServer
 {
-    private ResumeServer(IActorRef actor, IPEndPoint endpoint, ServerStats stats, Readiness readiness)
+    private ResumeServer(IActorRef actor, IPEndPoint endpoint, IPEndPoint? httpsEndpoint, ServerStats stats, Readiness readiness)
     {
         Actor = actor;
         Endpoint = endpoint;
+        HttpsEndpoint = httpsEndpoint;
         Stats = stats;
         Readiness = readiness;
     }
@@ -26,6 +27,9 @@ public sealed class ResumeServer
     public IActorRef Actor { get; }
 
     public IPEndPoint Endpoint { get; }
+
+    /// <summary>Where the HTTPS listener listens; null when it is off.</summary>
+    public IPEndPoint? HttpsEndpoint { get; }
 
     public ServerStats Stats { get; }
 
@@ -37,21 +41,35 @@ public sealed class ResumeServer
         Start(system, settings, AppBinding.Single("app", app, options ?? settings.DefaultAppOptions), name);
 
     /// <summary>
-    /// Listens on <see cref="ServerSettings.Host"/>:<see cref="ServerSettings.Port"/> (a bind error
-    /// throws a <see cref="SettingsException"/> here) and starts serving the apps of
-    /// <paramref name="apps"/>, and the status endpoint if configured.
+    /// Listens on <see cref="ServerSettings.Host"/>:<see cref="ServerSettings.Port"/>, and for HTTPS if
+    /// configured (a bind error throws a <see cref="SettingsException"/> here), and starts serving the
+    /// apps of <paramref name="apps"/>, and the status endpoint if configured.
     /// </summary>
-    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, string name = "resume-server") =>
-        Start(system, settings, apps, ListeningSocket.Open(settings), name);
+    public static ResumeServer Start(IActorRefFactory system, ServerSettings settings, AppBinding apps, string name = "resume-server")
+    {
+        var listener = ListeningSocket.Open(settings);
+        Socket? httpsListener;
+        try
+        {
+            httpsListener = ListeningSocket.OpenHttps(settings);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return Start(system, settings, apps, listener, name, httpsListener: httpsListener);
+    }
 
     /// <summary>
     /// Serves <paramref name="apps"/> on <paramref name="listener"/>, a socket already listening
-    /// (<see cref="ListeningSocket.Open"/>), which it then owns. <paramref name="membership"/> says
+    /// (<see cref="ListeningSocket.Open"/>), and over TLS on <paramref name="httpsListener"/> if given
+    /// (<see cref="ListeningSocket.OpenHttps"/>); it then owns both. <paramref name="membership"/> says
     /// why cluster membership keeps the node from being ready (see <see cref="Health.Readiness"/>).
     /// </summary>
     public static ResumeServer Start(
         IActorRefFactory system, ServerSettings settings, AppBinding apps, Socket listener, string name = "resume-server", Func<string?>? membership = null,
-        Func<Executor, Func<int>, ClusterServices>? cluster = null)
+        Func<Executor, Func<int>, ClusterServices>? cluster = null, Socket? httpsListener = null)
     {
         var stats = new ServerStats();
         var readiness = new Readiness(stats, membership);
@@ -64,8 +82,8 @@ public sealed class ResumeServer
             .WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats, backend), settings.OptionsFor("status"))
             .WithEndpoint("health", settings.LivenessPath, HealthApp.Liveness, settings.OptionsFor("health"))
             .WithEndpoint("health", settings.ReadinessPath, HealthApp.For(readiness), settings.OptionsFor("health"));
-        var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, backend, listener)), name);
-        return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, stats, readiness);
+        var actor = system.ActorOf(ServerSupervisor.Props(ServerActor.Props(settings, served, stats, executor, backend, listener, httpsListener)), name);
+        return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, (IPEndPoint?)httpsListener?.LocalEndPoint, stats, readiness);
     }
 
     /// <summary>Stops accepting, lets requests in flight finish (up to the drain deadline) and closes every connection.</summary>

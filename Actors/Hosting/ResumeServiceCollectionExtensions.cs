@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -43,6 +44,16 @@ public static class ResumeServiceCollectionExtensions
         var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
         ClusterPortCheck.Check(settings.Cluster);
         var listener = ListeningSocket.Open(settings);
+        Socket? httpsListener;
+        try
+        {
+            httpsListener = ListeningSocket.OpenHttps(settings);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
 
         services.AddSingleton(settings);
         services.AddSingleton<RunningServer>();
@@ -58,7 +69,7 @@ public static class ResumeServiceCollectionExtensions
                 var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
                 var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: (executor, inFlight) => settings.Cluster.Enabled
                     ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
-                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight));
+                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight), httpsListener: httpsListener);
                 registry.Register<ServerActor>(server.Actor);
                 provider.GetRequiredService<RunningServer>().Set(server);
                 AddShutdownTasks(system, server, settings);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Configuration;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Proxies;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -23,8 +24,17 @@ public sealed record ServerSettings
 
     public required int Backlog { get; init; }
 
+    /// <summary>The HTTPS listener beside the plain one (<c>resume.server.https</c>); null when it is off.</summary>
+    public required HttpsSettings? Https { get; init; }
+
     /// <summary>Let other sockets that ask for it listen on the same port (SO_REUSEPORT); off, a port in use stops the server.</summary>
     public required bool ReusePort { get; init; }
+
+    /// <summary>Peers whose Forwarded / X-Forwarded-* headers (and PROXY headers) are believed (<c>resume.server.trusted-proxies</c>).</summary>
+    public required TrustedProxies TrustedProxies { get; init; }
+
+    /// <summary>The plain listener's connections begin with a PROXY protocol header (<c>resume.server.proxy-protocol</c>).</summary>
+    public required bool ProxyProtocol { get; init; }
 
     /// <summary>Connections served at once: as configured, or what the descriptor limit leaves (<see cref="MaxConnectionsFor"/>).</summary>
     public required int MaxConnections { get; init; }
@@ -104,12 +114,16 @@ public sealed record ServerSettings
         var acceptBackoffInitial = acceptBackoff.PositiveDuration("initial");
         var shutdown = resume.Section("shutdown");
         var health = resume.Section("health");
+        var host = server.Host("host");
         var settings = new ServerSettings
         {
-            Host = server.Host("host"),
+            Host = host,
             Port = server.Int("port", 0, 65535),
             Backlog = server.Int("backlog", 1),
+            Https = HttpsSettings.Read(server.Section("https"), host),
             ReusePort = server.Bool("reuse-port"),
+            TrustedProxies = ReadTrustedProxies(server),
+            ProxyProtocol = server.Bool("proxy-protocol"),
             MaxConnections = MaxConnectionsFor(server, DescriptorLimit.Soft),
             AcceptBackoffInitial = acceptBackoffInitial,
             AcceptBackoffMax = acceptBackoff.Duration("max", acceptBackoffInitial),
@@ -216,4 +230,21 @@ public sealed record ServerSettings
     // Sent as a header value on every response: visible ASCII, spaces and tabs (RFC 9110 §5.5).
     private static string? FieldValueProblem(string text) =>
         text.All(c => c is '\t' or (>= ' ' and <= '~')) ? null : "cannot be a header value: visible ASCII, spaces and tabs only";
+
+    private static TrustedProxies ReadTrustedProxies(SettingsReader server)
+    {
+        var entries = server.List("trusted-proxies", entry =>
+        {
+            try
+            {
+                TrustedProxies.Parse([entry]);
+                return null;
+            }
+            catch (FormatException e)
+            {
+                return e.Message;
+            }
+        });
+        return TrustedProxies.Parse(entries);
+    }
 }

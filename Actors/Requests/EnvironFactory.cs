@@ -1,4 +1,5 @@
 using System.Globalization;
+using Resume.Actors.Proxies;
 using Resume.Apps;
 using Resume.Apps.Cluster;
 using Resume.Transport.Http;
@@ -26,13 +27,29 @@ internal static class EnvironFactory
             [Environ.CgiKeys.ServerProtocol] = head.Protocol,
             [Environ.CgiKeys.RemoteAddr] = endpoints.RemoteAddr,
             [Environ.CgiKeys.RemotePort] = endpoints.RemotePort,
+            UrlScheme = endpoints.UrlScheme,
         };
+        if (endpoints.TrustedPeer is { } trusted)
+            ApplyForwarded(environ, head, trusted, endpoints.RemotePort);
         var (name, port) = SplitAuthority(head.Authority);
         environ[Environ.CgiKeys.ServerName] = name.Length > 0 ? name : endpoints.LocalAddr;
         environ[Environ.CgiKeys.ServerPort] = port.Length > 0 ? port : endpoints.LocalPort;
         if (head.Framing == BodyFraming.ContentLength)
             environ[Environ.CgiKeys.ContentLength] = head.ContentLength.ToString(CultureInfo.InvariantCulture);
         return environ;
+    }
+
+    /// <summary>What the connection's trusted proxy says of the client (<see cref="ForwardedHeaders"/>) replaces what the socket says.</summary>
+    private static void ApplyForwarded(Environ environ, RequestHead head, TrustedProxies trusted, string peerPort)
+    {
+        var client = ForwardedHeaders.Read(head.Headers, trusted);
+        if (client.Address is { } address)
+        {
+            environ[Environ.CgiKeys.RemoteAddr] = address;
+            environ[Environ.CgiKeys.RemotePort] = client.Port ?? peerPort;
+        }
+        if (client.Scheme is { } scheme)
+            environ.UrlScheme = scheme;
     }
 
     private static (string Name, string Port) SplitAuthority(string authority)

@@ -11,12 +11,14 @@ using Resume.Apps;
 using Resume.Apps.Cluster;
 using Resume.Transport.Connection;
 using Resume.Transport.Sockets;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Actors.Server;
 
 /// <summary>
 /// One TCP connection: has its stream (socket read → parse → <see cref="ConnectionStage"/> →
-/// render → socket write) run in a <see cref="ConnectionHost"/>, and runs a <see cref="RequestActor"/>
+/// render → socket write) run in a <see cref="ConnectionHost"/> — for HTTPS, once its TLS handshake
+/// is done, within the handshake timeout — and runs a <see cref="RequestActor"/>
 /// child per request in flight. When the stream's requests are over (<see cref="ConnectionEnded"/>)
 /// every request still running stops (their iterators are disposed and their Aborted tokens fire if
 /// the client went away); the actor itself stops once the socket's last bytes are out too
@@ -37,10 +39,31 @@ public sealed class ConnectionActor : ActorBase
     private bool _streamEnded;
     private bool _socketClosed;
     private long _requests;
+    // While a connection's PROXY header is read or its TLS handshake is under way: its timeout on the host's table.
+    private TimeoutTable.Deadline? _setupDeadline;
 
-    /// <summary>Serve <paramref name="Socket"/>; sent once, right after the actor is created.</summary>
+    /// <summary>
+    /// Serve <paramref name="Socket"/>, over TLS by <paramref name="Https"/> when it came to the HTTPS
+    /// listener (null: plain HTTP); sent once, right after the actor is created.
+    /// </summary>
     public sealed record Start(
-        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor, IClusterBackend Cluster, CancellationToken Stopping);
+        Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor, IClusterBackend Cluster, CancellationToken Stopping,
+        HttpsSettings? Https = null);
+
+    /// <summary>The TLS handshake of an HTTPS connection ended: <paramref name="Tls"/> when it succeeded, else why not.</summary>
+    internal sealed record HandshakeDone(TlsConnection? Tls, Exception? Error);
+
+    internal sealed record ProxyHeaderRead(ProxyHeader? Header, Exception? Error);
+
+    /// <summary>The handshake timeout passed (from the host's timeout table).</summary>
+    internal sealed class SetupTimedOut
+    {
+        public static readonly SetupTimedOut Instance = new();
+
+        private SetupTimedOut()
+        {
+        }
+    }
 
     /// <summary>The server is stopping: answer the requests in flight, read no more, then close.</summary>
     public sealed class Drain
@@ -128,6 +151,16 @@ public sealed class ConnectionActor : ActorBase
             case Start start:
                 Begin(start);
                 return true;
+            case HandshakeDone done:
+                OnHandshakeDone(done);
+                return true;
+            case ProxyHeaderRead read:
+                OnProxyHeader(read);
+                return true;
+            case SetupTimedOut:
+                if (_setupDeadline is not null)
+                    _start.Socket.Dispose(); // the handshake fails with it, and says so in HandshakeDone
+                return true;
             case GetStage:
                 Sender.Tell(_stage ?? ActorRefs.Nobody);
                 return true;
@@ -145,6 +178,7 @@ public sealed class ConnectionActor : ActorBase
 
     protected override void PostStop()
     {
+        RemoveSetupDeadline();
         // Stopped from outside (drain deadline, shutdown) with the stream still running: closing the
         // socket ends the stream too.
         if (!_socketClosed)
@@ -159,7 +193,108 @@ public sealed class ConnectionActor : ActorBase
         start.Stats.ConnectionOpened();
         var socket = start.Socket;
         _endpoints = ConnectionEndpoints.From(socket.LocalEndPoint as IPEndPoint, socket.RemoteEndPoint as IPEndPoint);
-        start.Host.Run(socket, Self);
+        if (start.Https?.ProxyProtocol ?? start.Settings.ProxyProtocol)
+        {
+            ReadProxyHeader();
+            return;
+        }
+        Serve();
+    }
+
+    /// <summary>The PROXY header first: it says whose connection this is, before TLS or HTTP.</summary>
+    private void ReadProxyHeader()
+    {
+        var trusted = _start.Settings.TrustedProxies;
+        if (!trusted.IsEmpty && !trusted.Contains(_endpoints.RemoteAddr))
+        {
+            Log.Debug("Connection {0} from {1}: not a trusted proxy, so its PROXY header is not taken; closed.", _start.ConnectionId, _endpoints.RemoteAddr);
+            CloseUnserved();
+            return;
+        }
+        var self = Self;
+        _setupDeadline = _start.Host.Timeouts.Add(TimeoutReason.ProxyHeader, () => self.Tell(SetupTimedOut.Instance));
+        _setupDeadline.SetAfter(_start.Settings.Limits.HeaderTimeout);
+        ProxyHeaderReader.ReadAsync(_start.Socket).ContinueWith(
+            static (read, state) => ((IActorRef)state!).Tell(read.IsCompletedSuccessfully
+                ? new ProxyHeaderRead(read.Result, null)
+                : new ProxyHeaderRead(null, read.Exception?.InnerException ?? read.Exception)),
+            self, TaskScheduler.Default);
+    }
+
+    private void OnProxyHeader(ProxyHeaderRead read)
+    {
+        var timedOut = _setupDeadline is { IsSet: false };
+        RemoveSetupDeadline();
+        if (read.Header is not { } header || _draining)
+        {
+            Log.Debug("Connection {0} from {1}: no PROXY header{2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr,
+                timedOut ? $" within {_start.Settings.Limits.HeaderTimeout}" : "", read.Error?.Message ?? "draining");
+            CloseUnserved();
+            return;
+        }
+        if (header.Source is { } client)
+            _endpoints = _endpoints.WithRemote(client);
+        Serve();
+    }
+
+    /// <summary>TLS if the listener has it, then the HTTP stream; the peer (or the client a PROXY header named) trusted or not.</summary>
+    private void Serve()
+    {
+        var trusted = _start.Settings.TrustedProxies;
+        if (!trusted.IsEmpty && trusted.Contains(_endpoints.RemoteAddr))
+            _endpoints = _endpoints with { TrustedPeer = trusted };
+        var socket = _start.Socket;
+        if (_start.Https is not { } https)
+        {
+            _start.Host.Run(socket, Self);
+            return;
+        }
+        _endpoints = _endpoints with { UrlScheme = "https" };
+        var self = Self;
+        _setupDeadline = _start.Host.Timeouts.Add(TimeoutReason.TlsHandshake, () => self.Tell(SetupTimedOut.Instance));
+        _setupDeadline.SetAfter(https.HandshakeTimeout);
+        TlsHandshake.AuthenticateAsync(socket, https.Authentication).ContinueWith(
+            static (handshake, state) => ((IActorRef)state!).Tell(handshake.IsCompletedSuccessfully
+                ? new HandshakeDone(handshake.Result, null)
+                : new HandshakeDone(null, handshake.Exception?.InnerException ?? handshake.Exception)),
+            self, TaskScheduler.Default);
+    }
+
+    private void OnHandshakeDone(HandshakeDone done)
+    {
+        var timedOut = _setupDeadline is { IsSet: false };
+        RemoveSetupDeadline();
+        if (done.Tls is { } tls && !_draining)
+        {
+            _start.Host.Run(_start.Socket, Self, tls);
+            return;
+        }
+        // Garbage, plain HTTP, a TLS version or cipher not served, a client that left or was too slow:
+        // nothing to answer, nobody to tell but the debug log. The connection and its descriptor end here.
+        done.Tls?.Dispose();
+        if (done.Tls is null)
+        {
+            Log.Debug("Connection {0} from {1}: TLS handshake failed{2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr,
+                timedOut ? $" (not done within {_start.Https!.HandshakeTimeout})" : "", done.Error?.Message);
+        }
+        CloseUnserved();
+    }
+
+    /// <summary>A connection that never reached HTTP: nothing to answer; it and its descriptor end here.</summary>
+    private void CloseUnserved()
+    {
+        SocketCloser.Reset(_start.Socket);
+        _streamEnded = true;
+        _socketClosed = true;
+        StopWhenClosed();
+    }
+
+    private void RemoveSetupDeadline()
+    {
+        if (_setupDeadline is null)
+            return;
+        _start.Host.Timeouts.Remove(_setupDeadline);
+        _setupDeadline = null;
     }
 
     private void OnRequest(RequestArrived arrived)

@@ -17,8 +17,9 @@ using Resume.Transport.Timeouts;
 namespace Resume.Actors.Server;
 
 /// <summary>
-/// Owns the listening socket: accepts connections through an accept stream (one accept per ack,
-/// paused at max-connections) and runs a <see cref="ConnectionActor"/> for each. On shutdown it
+/// Owns the listening sockets, plain and HTTPS: accepts connections through an accept stream per
+/// listener (one accept per ack, paused while the connections of both reach max-connections) and runs
+/// a <see cref="ConnectionActor"/> for each. On shutdown it
 /// unbinds, then drains: connections answer what is in flight and close, up to a deadline, where what
 /// still runs ends with 503 (or is cut short) and, a linger-timeout later, what is still open is closed. It runs
 /// under a <see cref="ServerSupervisor"/>, which resumes it after a fault, so the listener and the
@@ -38,17 +39,20 @@ public sealed class ServerActor : ReceiveActor
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly Socket _listener;
+    private readonly Socket? _httpsListener;
     // Read once, while the socket is open: after Unbind its LocalEndPoint throws.
     private readonly IPEndPoint _endpoint;
-    private IActorRef? _acceptStream;
-    private bool _ackOwed;
+    // Accept streams waiting for an ack until a connection closes (max-connections reached), oldest first.
+    private readonly Queue<IActorRef> _acksOwed = new(2);
+    // Clients accepted by one listener as the other took the last slot: served as connections close.
+    private readonly Queue<HeldClient> _held = new(2);
     private bool _draining;
     private long _connectionIds;
     private IMaterializer _materializer = null!;
     private ConnectionHost[] _hosts = [];
     private int _nextHost;
 
-    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener)
+    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener, Socket? httpsListener)
     {
         _settings = settings;
         _apps = apps;
@@ -56,18 +60,21 @@ public sealed class ServerActor : ReceiveActor
         _executor = executor;
         _cluster = cluster;
         _listener = listener;
+        _httpsListener = httpsListener;
         _endpoint = (IPEndPoint)listener.LocalEndPoint!;
 
-        Receive<AcceptStreamStarted>(_ => (_acceptStream = Sender).Tell(AcceptAck.Instance));
-        Receive<Socket>(OnAccepted);
+        Receive<AcceptStreamStarted>(_ => Sender.Tell(AcceptAck.Instance));
+        Receive<Socket>(socket => OnAccepted(socket, null));
+        Receive<HttpsAccepted>(accepted => OnAccepted(accepted.Socket, _settings.Https));
         Receive<ConnectionActor.Closed>(closed => OnClosed(closed.Connection));
-        Receive<AcceptStreamEnded>(_ => _acceptStream = null);
+        Receive<AcceptStreamEnded>(_ => { });
         Receive<GetBinding>(_ => Sender.Tell(new Bound(_endpoint)));
         Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
         Receive<Unbind>(_ =>
         {
             _stats.Listening = false;
             _listener.Dispose();
+            _httpsListener?.Dispose();
             _log.Info("Unbound; no new connections are accepted.");
             Sender.Tell(Done.Instance);
         });
@@ -79,8 +86,9 @@ public sealed class ServerActor : ReceiveActor
     }
 
     /// <param name="listener">A socket already bound and listening (see <see cref="ResumeServer"/>), so bind errors surface at start.</param>
-    public static Props Props(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener) =>
-        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, cluster, listener));
+    /// <param name="httpsListener">The same for HTTPS (<see cref="ServerSettings.Https"/>), or null when it is off.</param>
+    public static Props Props(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener, Socket? httpsListener = null) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, cluster, listener, httpsListener));
 
     /// <summary>Ask for the bound address; answered with <see cref="Bound"/>.</summary>
     public sealed class GetBinding
@@ -155,6 +163,11 @@ public sealed class ServerActor : ReceiveActor
         public static readonly AcceptStreamEnded Instance = new();
     }
 
+    /// <summary>The HTTPS listener's accept stream → here: a client to serve over TLS.</summary>
+    private sealed record HttpsAccepted(Socket Socket);
+
+    private sealed record HeldClient(Socket Socket, HttpsSettings? Https, IActorRef AcceptStream);
+
     private sealed class DrainDeadline
     {
         public static readonly DrainDeadline Instance = new();
@@ -176,7 +189,7 @@ public sealed class ServerActor : ReceiveActor
         var hosts = _settings.ConnectionHosts > 0 ? _settings.ConnectionHosts : Environment.ProcessorCount;
         // Every timeout of the server is on a host's table, checked on one tick per host.
         var tick = TimeoutTick.For(
-            [_settings.Limits.HeaderTimeout, _settings.Connection.KeepAliveTimeout, _settings.DrainDeadline,
+            [_settings.Limits.HeaderTimeout, .. _settings.Https is { } https ? [https.HandshakeTimeout] : Array.Empty<TimeSpan>(), _settings.Connection.KeepAliveTimeout, _settings.DrainDeadline,
              _settings.Connection.MinRequestBodyRate.Grace, _settings.Connection.MinResponseRate.Grace,
              .. _apps.Routes.SelectMany(r => new[] { r.Options.SuspendTimeout, r.Options.Deadline })]);
         _hosts = Enumerable.Range(0, hosts).Select(_ => ConnectionHost.Start(graph, _materializer, new TimeoutTable(tick))).ToArray();
@@ -191,6 +204,15 @@ public sealed class ServerActor : ReceiveActor
             .RunWith(
                 Sink.ActorRefWithAck<Socket>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
                 _materializer);
+        if (_httpsListener is not null)
+        {
+            _log.Info("Listening on https://{0}", _httpsListener.LocalEndPoint);
+            Source.FromGraph(new SocketAcceptSource(_httpsListener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax))
+                .Select(socket => new HttpsAccepted(socket))
+                .RunWith(
+                    Sink.ActorRefWithAck<HttpsAccepted>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
+                    _materializer);
+        }
     }
 
     // A connection that crashed is closed, not restarted: its socket and stream are gone with it, and
@@ -203,39 +225,60 @@ public sealed class ServerActor : ReceiveActor
         // by now. Never on a fault: the supervisor resumes this actor rather than restart it.
         _stats.Listening = false;
         _listener.Dispose();
+        _httpsListener?.Dispose();
+        while (_held.TryDequeue(out var held))
+            held.Socket.Dispose();
         (_executor as IDisposable)?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
     }
 
-    private void OnAccepted(Socket socket)
+    private void OnAccepted(Socket socket, HttpsSettings? https)
+    {
+        if (!_draining && _connections.Count >= _settings.MaxConnections)
+        {
+            // The other listener took the last slot while this one was accepting: the client waits
+            // here, unserved, as it would have in the backlog, and this listener accepts no more.
+            _held.Enqueue(new HeldClient(socket, https, Sender));
+            return;
+        }
+        Serve(socket, https);
+        AckOrOwe(Sender);
+    }
+
+    private void Serve(Socket socket, HttpsSettings? https)
     {
         if (_draining)
         {
             socket.Dispose();
+            return;
         }
-        else
-        {
-            var connection = Context.ActorOf(ConnectionActor.Props);
-            var host = _hosts[_nextHost];
-            _nextHost = (_nextHost + 1) % _hosts.Length;
-            connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster, _stopping.Token));
-            _connections.Add(connection);
-        }
+        var connection = Context.ActorOf(ConnectionActor.Props);
+        var host = _hosts[_nextHost];
+        _nextHost = (_nextHost + 1) % _hosts.Length;
+        connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster, _stopping.Token, https));
+        _connections.Add(connection);
+    }
+
+    /// <summary>Lets <paramref name="acceptStream"/> accept one more if there is room; else once a connection closes.</summary>
+    private void AckOrOwe(IActorRef acceptStream)
+    {
         if (_connections.Count < _settings.MaxConnections)
-            Sender.Tell(AcceptAck.Instance);
+            acceptStream.Tell(AcceptAck.Instance);
         else
-            _ackOwed = true;
+            _acksOwed.Enqueue(acceptStream);
     }
 
     private void OnClosed(IActorRef connection)
     {
         _connections.Remove(connection);
-        if (_ackOwed && _connections.Count < _settings.MaxConnections)
+        while (_connections.Count < _settings.MaxConnections && _held.TryDequeue(out var held))
         {
-            _ackOwed = false;
-            _acceptStream?.Tell(AcceptAck.Instance);
+            Serve(held.Socket, held.Https);
+            AckOrOwe(held.AcceptStream);
         }
+        while (_connections.Count < _settings.MaxConnections && _acksOwed.TryDequeue(out var acceptStream))
+            acceptStream.Tell(AcceptAck.Instance);
         if (_draining && _connections.Count == 0)
             FinishDrain();
     }
@@ -246,6 +289,8 @@ public sealed class ServerActor : ReceiveActor
         if (_draining)
             return;
         _draining = true;
+        while (_held.TryDequeue(out var held))
+            held.Socket.Dispose();
         _log.Info("Draining {0} connections (deadline {1}).", _connections.Count, _settings.DrainDeadline);
         _stopping.Cancel();
         if (_connections.Count == 0)

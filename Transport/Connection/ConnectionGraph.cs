@@ -34,9 +34,9 @@ public sealed class ConnectionGraph
     /// <summary>
     /// Serves <paramref name="socket"/>, talking to <paramref name="connection"/> (told <see cref="ConnectionEnded"/>
     /// when the stream's requests are over and <see cref="SocketClosed"/> when its last bytes are out),
-    /// with its timeouts kept in <paramref name="timeouts"/>.
+    /// with its timeouts kept in <paramref name="timeouts"/>; through <paramref name="tls"/> for HTTPS.
     /// </summary>
-    public void Run(Socket socket, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer) =>
+    public void Run(Socket socket, TlsConnection? tls, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer) =>
         materializer.Materialize(_fused.WithAttributes(
-            new Attributes(new SocketAttribute(socket, connection), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection))));
+            new Attributes(new SocketAttribute(socket, connection, tls), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection))));
 }

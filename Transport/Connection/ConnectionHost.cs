@@ -22,7 +22,7 @@ public sealed class ConnectionHost
     // Connections handed to the host and not yet materialized. Every one is taken either by the
     // host (when it runs) or refused (once it has stopped): Run checks the state after queueing,
     // and the host's stop drains the queue after saying so.
-    private readonly ConcurrentQueue<(Socket Socket, IActorRef Connection)> _waiting = new();
+    private readonly ConcurrentQueue<(Socket Socket, TlsConnection? Tls, IActorRef Connection)> _waiting = new();
     private volatile bool _stopped;
     private Action? _drain;
 
@@ -47,13 +47,13 @@ public sealed class ConnectionHost
     }
 
     /// <summary>
-    /// Serves <paramref name="socket"/> in this host, talking to <paramref name="connection"/>. If the
-    /// host has stopped, the socket is closed and <paramref name="connection"/> told the connection ended
-    /// and its socket closed.
+    /// Serves <paramref name="socket"/> in this host, talking to <paramref name="connection"/>, through
+    /// <paramref name="tls"/> if given (HTTPS, its handshake done). If the host has stopped, the socket is
+    /// closed and <paramref name="connection"/> told the connection ended and its socket closed.
     /// </summary>
-    public void Run(Socket socket, IActorRef connection)
+    public void Run(Socket socket, IActorRef connection, TlsConnection? tls = null)
     {
-        _waiting.Enqueue((socket, connection));
+        _waiting.Enqueue((socket, tls, connection));
         if (_stopped)
         {
             RefuseWaiting();
@@ -70,11 +70,11 @@ public sealed class ConnectionHost
         {
             try
             {
-                _graph.Run(waiting.Socket, waiting.Connection, Timeouts, subFusing);
+                _graph.Run(waiting.Socket, waiting.Tls, waiting.Connection, Timeouts, subFusing);
             }
             catch (Exception e)
             {
-                Refuse(waiting.Socket, waiting.Connection, e.Message);
+                Refuse(waiting.Socket, waiting.Tls, waiting.Connection, e.Message);
             }
         }
     }
@@ -94,12 +94,13 @@ public sealed class ConnectionHost
     private void RefuseWaiting()
     {
         while (_waiting.TryDequeue(out var waiting))
-            Refuse(waiting.Socket, waiting.Connection, "server stopping");
+            Refuse(waiting.Socket, waiting.Tls, waiting.Connection, "server stopping");
     }
 
-    private static void Refuse(Socket socket, IActorRef connection, string reason)
+    private static void Refuse(Socket socket, TlsConnection? tls, IActorRef connection, string reason)
     {
         socket.Dispose();
+        tls?.Dispose();
         connection.Tell(new ConnectionEnded(false, reason));
         connection.Tell(SocketClosed.Instance);
     }

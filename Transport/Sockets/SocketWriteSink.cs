@@ -21,6 +21,8 @@ namespace Resume.Transport.Sockets;
 /// before it lets the connection go (a server draining, say). A client that reads slower than the
 /// minimum response rate (<see cref="SendDeadline"/>) is reset, and the stage fails with
 /// <see cref="SlowReaderException"/>: what it would have read stays bounded by the high-water mark.
+/// On an HTTPS connection (<see cref="SocketAttribute.Tls"/>) the same holds with each send written
+/// through TLS, and a graceful close sends close_notify first.
 /// </summary>
 public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinDataRate minRate) : GraphStage<SinkShape<OutgoingBytes>>
 {
@@ -35,6 +37,8 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
     {
         private readonly SocketWriteSink _stage;
         private readonly Socket _socket;
+        private readonly TlsConnection? _tls;
+        private Action<Exception?>? _onTlsSent;
         private IActorRef? _owner;
         private readonly SocketAsyncEventArgs _args = new();
         private readonly List<OutgoingBytes> _inFlight = new(4);
@@ -58,6 +62,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             _stage = stage;
             _timeouts = timeouts;
             _socket = socket.Socket;
+            _tls = socket.Tls;
             _owner = socket.Owner;
             SetHandler(stage.In, this);
         }
@@ -70,6 +75,8 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             SetKeepGoing(true);
             var onCompleted = GetAsyncCallback<SocketAsyncEventArgs>(OnSent);
             _args.Completed += (_, args) => onCompleted(args);
+            if (_tls is not null)
+                _onTlsSent = GetAsyncCallback<Exception?>(OnTlsSent);
             var flush = GetAsyncCallback(OnFlush);
             _flushFromOutside = () => flush();
             _dispatcher = Materializer.ExecutionContext;
@@ -174,6 +181,11 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
 
         private void Send()
         {
+            if (_tls is not null)
+            {
+                SendTls();
+                return;
+            }
             _sending = true;
             _args.BufferList = _segments;
             bool async;
@@ -208,6 +220,44 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
                 Send();
                 return;
             }
+            ReturnAll(_inFlight);
+            AfterSend();
+        }
+
+        private void SendTls()
+        {
+            _sending = true;
+            Task write;
+            try
+            {
+                write = _tls!.WriteAsync(_segments);
+            }
+            catch (Exception e)
+            {
+                OnTlsSent(e);
+                return;
+            }
+            if (write.IsCompleted)
+            {
+                OnTlsSent(write.Exception?.InnerException);
+                return;
+            }
+            _sendDeadline!.Waiting();
+            var onSent = _onTlsSent!;
+            write.ContinueWith(static (done, state) => ((Action<Exception?>)state!)(done.Exception?.InnerException), onSent, TaskScheduler.Default);
+        }
+
+        private void OnTlsSent(Exception? error)
+        {
+            _sending = false;
+            _sendDeadline!.Done();
+            if (error is not null)
+            {
+                CloseNow();
+                FailStage(error);
+                return;
+            }
+            // A TLS write takes every byte or fails: there is no partial send to go on with.
             ReturnAll(_inFlight);
             AfterSend();
         }
@@ -249,7 +299,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             _closed = true;
             if (_resetAfter)
             {
-                SocketCloser.Reset(_socket);
+                Reset();
             }
             else
             {
@@ -257,7 +307,11 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
                 // holds a descriptor, so it must count against max-connections until then.
                 var owner = _owner;
                 _owner = null;
-                SocketCloser.CloseGracefully(_socket, _stage.Linger, _clientFinished, owner is null ? null : () => owner.Tell(SocketClosed.Instance));
+                Action? closed = owner is null ? null : () => owner.Tell(SocketClosed.Instance);
+                if (_tls is null)
+                    SocketCloser.CloseGracefully(_socket, _stage.Linger, _clientFinished, closed);
+                else
+                    _ = _tls.CloseGracefullyAsync(_socket, _stage.Linger, _clientFinished, closed);
             }
             CompleteStage();
         }
@@ -267,7 +321,15 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             if (_closed)
                 return;
             _closed = true;
-            SocketCloser.Reset(_socket);
+            Reset();
+        }
+
+        private void Reset()
+        {
+            if (_tls is null)
+                SocketCloser.Reset(_socket);
+            else
+                _tls.Reset(_socket);
         }
 
         private static void ReturnAll(List<OutgoingBytes> batches)

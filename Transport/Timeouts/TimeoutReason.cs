@@ -35,4 +35,13 @@ public enum TimeoutReason
 
     /// <summary>An <c>environ.Async</c> operation took longer than its timeout: it fails with <see cref="TimeoutException"/>.</summary>
     AsyncOperation,
+
+    /// <summary>
+    /// A client of the HTTPS listener did not complete its TLS handshake in time
+    /// (<c>resume.server.https.handshake-timeout</c>): the connection is closed.
+    /// </summary>
+    TlsHandshake,
+
+    /// <summary>A connection to a listener with the PROXY protocol on has not sent its PROXY header in time.</summary>
+    ProxyHeader,
 }

@@ -5,6 +5,9 @@ using Resume.Samples.Todo;
 // Same routes as Resume's demo, each the idiomatic async ASP.NET Core equivalent.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+// The slim builder leaves HTTPS out; the https scenario gives the certificate by configuration
+// (Kestrel__Certificates__Default__Path / KeyPath) and an https:// URL.
+builder.WebHost.UseKestrelHttpsConfiguration();
 builder.WebHost.ConfigureKestrel(options =>
 {
     options.Limits.MaxConcurrentConnections = null;
