@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Resume.Actors.Server;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Apps.Samples;
@@ -74,5 +75,37 @@ public sealed class DrainSpec(ITestOutputHelper output) : ServerSpec(output)
         var response = await reading;
         Assert.True(response.Complete, $"{response.Body.Length} bytes of the body came");
         Assert.Equal(Chunks * ChunkSize, response.Body.Length);
+    }
+
+    [Fact]
+    public async Task Once_the_node_retires_each_keep_alive_connection_answers_one_more_request_with_close_and_closes()
+    {
+        var server = TestServers.Start(Sys, HelloApp.Run);
+        await using var kept = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await kept.SendAsync(Get("/"));
+        Assert.NotEqual("close", (await kept.ReadResponseAsync()).Header("Connection"));
+
+        server.Actor.Tell(ServerActor.Retire.Instance);
+        // Retire reaches the connection's stage a few hops later: until then a request is answered as before.
+        RawResponse last;
+        var answered = 0;
+        do
+        {
+            await kept.SendAsync(Get("/"));
+            last = await kept.ReadResponseAsync();
+            Assert.Equal(200, last.Status);
+            Assert.True(++answered < 50, "the connection never retired");
+        }
+        while (last.Header("Connection") != "close");
+        Assert.True(await kept.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(5))));
+
+        // A connection accepted afterwards is served once, the same way.
+        await using var fresh = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await fresh.SendAsync(Get("/"));
+        var only = await fresh.ReadResponseAsync();
+        Assert.Equal(200, only.Status);
+        Assert.Equal("close", only.Header("Connection"));
+        Assert.True(await fresh.IsClosedByServerAsync(Dilated(TimeSpan.FromSeconds(5))));
+        Assert.True(server.Stats.Listening, "retiring is not unbinding: the node still serves");
     }
 }

@@ -110,6 +110,9 @@ public static class ResumeServiceCollectionExtensions
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "resume-not-ready", async () =>
         {
             server.Readiness.MarkStopping();
+            // Keep-alive clients are told to go on every response from now on, so that few idle
+            // connections are left for the drain to close under a request on its way.
+            server.Actor.Tell(ServerActor.Retire.Instance);
             if (settings.UnbindDelay > TimeSpan.Zero)
             {
                 system.Log.Info("Stopping: readiness answers 503; serving {0} more before unbinding.", settings.UnbindDelay);

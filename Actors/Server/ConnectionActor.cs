@@ -36,6 +36,7 @@ public sealed class ConnectionActor : ActorBase
     private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
     private IActorRef? _stage;
     private bool _draining;
+    private bool _retiring;
     private bool _streamEnded;
     private bool _socketClosed;
     private long _requests;
@@ -116,8 +117,14 @@ public sealed class ConnectionActor : ActorBase
         {
             case StageStarted:
                 _stage = Sender;
+                if (_retiring)
+                    _stage.Tell(Transport.Connection.Retire.Instance);
                 if (_draining)
                     _stage.Tell(StopReading.Instance);
+                return true;
+            case Transport.Connection.Retire:
+                _retiring = true;
+                _stage?.Tell(Transport.Connection.Retire.Instance);
                 return true;
             case RequestArrived arrived:
                 OnRequest(arrived);

@@ -47,6 +47,7 @@ public sealed class ServerActor : ReceiveActor
     // Clients accepted by one listener as the other took the last slot: served as connections close.
     private readonly Queue<HeldClient> _held = new(2);
     private bool _draining;
+    private bool _retiring;
     private long _connectionIds;
     private IMaterializer _materializer = null!;
     private ConnectionHost[] _hosts = [];
@@ -78,6 +79,7 @@ public sealed class ServerActor : ReceiveActor
             _log.Info("Unbound; no new connections are accepted.");
             Sender.Tell(Done.Instance);
         });
+        Receive<Retire>(_ => OnRetire());
         Receive<Drain>(_ => OnDrain());
         Receive<DrainDeadline>(_ => OnDrainDeadline());
         Receive<DrainCutOff>(_ => OnDrainCutOff());
@@ -118,6 +120,20 @@ public sealed class ServerActor : ReceiveActor
         public static readonly Unbind Instance = new();
 
         private Unbind()
+        {
+        }
+    }
+
+    /// <summary>
+    /// The node is leaving but still serves (the unbind delay): every connection, and each one accepted
+    /// from now on, closes after its next response, which says <c>Connection: close</c>
+    /// (<see cref="Transport.Connection.Retire"/>). Not answered.
+    /// </summary>
+    public sealed class Retire
+    {
+        public static readonly Retire Instance = new();
+
+        private Retire()
         {
         }
     }
@@ -257,6 +273,8 @@ public sealed class ServerActor : ReceiveActor
         var host = _hosts[_nextHost];
         _nextHost = (_nextHost + 1) % _hosts.Length;
         connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster, _stopping.Token, https));
+        if (_retiring)
+            connection.Tell(Transport.Connection.Retire.Instance);
         _connections.Add(connection);
     }
 
@@ -281,6 +299,13 @@ public sealed class ServerActor : ReceiveActor
             acceptStream.Tell(AcceptAck.Instance);
         if (_draining && _connections.Count == 0)
             FinishDrain();
+    }
+
+    private void OnRetire()
+    {
+        _retiring = true;
+        foreach (var connection in _connections)
+            connection.Tell(Transport.Connection.Retire.Instance);
     }
 
     private void OnDrain()

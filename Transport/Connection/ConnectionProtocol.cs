@@ -34,6 +34,22 @@ public sealed record ReadBody(long Seq, IBodyReceiver Receiver) : IDeadLetterSup
 /// <summary>Stage → request: a piece of its response went downstream; it may produce the next.</summary>
 public sealed record ResponseAccepted(long Seq) : IDeadLetterSuppression;
 
+/// <summary>
+/// Connection actor → stage: the server is leaving (its readiness answers 503) but still serves. The
+/// next response this connection sends, to a request in flight or to the next one to come, says
+/// <c>Connection: close</c>, and the connection closes after it: a keep-alive client (a proxy's
+/// pool) then learns in-band to connect afresh, rather than find the connection closed under a
+/// request it is sending when the drain closes idle connections — a request a proxy may not resend.
+/// </summary>
+public sealed class Retire : IDeadLetterSuppression
+{
+    public static readonly Retire Instance = new();
+
+    private Retire()
+    {
+    }
+}
+
 /// <summary>Connection actor → stage: read no more requests; close once those in flight are answered.</summary>
 public sealed class StopReading : IDeadLetterSuppression
 {

@@ -48,6 +48,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         // How the connection ends: no more requests are read once one asks to close, the server
         // stops or input is refused; it closes after the response to _closeAfterSeq.
         private bool _readingStopped;
+        // Retire came while no request was in flight: the next one admitted is this connection's last.
+        private bool _retiring;
         private long _closeAfterSeq = -1;
         private bool _clientGone;
         // The client said it sends nothing more: its last request asked to close, or it half-closed.
@@ -198,6 +200,11 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 _readingStopped = true;
                 _clientDoneSending = true;
             }
+            else if (_retiring)
+            {
+                _closeAfterSeq = seq;
+                _readingStopped = true;
+            }
         }
 
         private void OnBody(RequestBody body)
@@ -226,6 +233,9 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 case ReadBody read:
                     OnRead(read);
                     break;
+                case Retire:
+                    OnRetire();
+                    break;
                 case StopReading:
                     _readingStopped = true;
                     _endReason = "server stopping";
@@ -233,6 +243,19 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                         CompleteStage();
                     break;
             }
+        }
+
+        private void OnRetire()
+        {
+            if (_closeAfterSeq >= 0 || _readingStopped)
+                return; // closing after some response already
+            if (_order.InFlight == 0)
+            {
+                _retiring = true;
+                return;
+            }
+            _closeAfterSeq = _order.Next - 1;
+            _readingStopped = true;
         }
 
         private void OnRead(ReadBody read)
