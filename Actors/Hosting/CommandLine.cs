@@ -21,6 +21,7 @@ public sealed record CommandLine(
     public const string Usage = """
         Usage: resume [--app NAME] [--host HOST] [--port PORT] [--https-port PORT] [--config FILE] [--status-path PATH]
                       [--cluster-port PORT] [--seed HOST:PORT]... [--public-host HOST]
+               resume --help | --version
           --app NAME      the app to serve: demo (default), hello, echo, stream, sleep, reference,
                           upload, proxy, blocking, lineclient, fail, hang, counter, chat, work;
                           or your own: path/to/MyApps.dll:My.Namespace.Type.Method
@@ -33,9 +34,20 @@ public sealed record CommandLine(
           --cluster-port PORT  the cluster (remoting) port; turns clustering on
           --seed HOST:PORT     a seed node (repeat for each); turns clustering on
           --public-host HOST   the host name other nodes reach this one by; turns clustering on
-        Environment: RESUME_CLUSTER_PORT, RESUME_SEEDS (comma-separated), RESUME_PUBLIC_HOST, between
-        the configuration files and the command line.
+          --help, -h      this text;  --version  the version
+        Environment, between the configuration files and the command line: every key of resume.conf
+        as its path in capitals with dots and dashes as underscores (resume.server.port is
+        RESUME_SERVER_PORT, resume.limits.max-body-size RESUME_LIMITS_MAX_BODY_SIZE; lists comma-
+        separated); RESUME_CONFIG a file as --config; RESUME_HOCON HOCON text; RESUME_SEEDS and
+        RESUME_PUBLIC_HOST as short names of RESUME_CLUSTER_SEED_NODES and RESUME_CLUSTER_PUBLIC_HOST.
+        Exit codes: 0 stopped, 2 a configuration error, 3 no cluster joined, 4 downed by the cluster.
         """;
+
+    /// <summary>Whether <paramref name="args"/> ask for the usage (<c>--help</c>, <c>-h</c>) rather than a server.</summary>
+    public static bool AsksForHelp(IReadOnlyList<string> args) => args.Any(arg => arg is "--help" or "-h");
+
+    /// <summary>Whether <paramref name="args"/> ask for the version (<c>--version</c>) rather than a server.</summary>
+    public static bool AsksForVersion(IReadOnlyList<string> args) => args.Any(arg => arg is "--version");
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with what is wrong.</summary>
     public static CommandLine Parse(IReadOnlyList<string> args)

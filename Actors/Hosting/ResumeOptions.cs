@@ -37,7 +37,7 @@ public sealed class ResumeOptions
     /// <summary>The stock executable's command line and environment, over everything else.</summary>
     public CommandLine? CommandLine { get; set; }
 
-    /// <summary>The variables the cluster options also come from (<see cref="EnvironmentOverrides"/>); null: this process's.</summary>
+    /// <summary>The variables configuration also comes from (<see cref="EnvironmentOverrides"/>: every key has one); null: this process's.</summary>
     public IReadOnlyDictionary<string, string>? Environment { get; set; }
 
     internal IReadOnlyList<Mounted> Mounts => _mounts;
@@ -119,14 +119,16 @@ public sealed class ResumeOptions
             if (blocking is { } on)
                 _authored.Set($"resume.apps.{name}.blocking", on ? "on" : "off");
         }
+        var environment = Environment ?? EnvironmentOverrides.Current();
         var layers = new[]
         {
-            CommandLine?.ToConfig(), EnvironmentOverrides.ToConfig(Environment ?? EnvironmentOverrides.Current()), _authored.ToConfig(), inline,
+            CommandLine?.ToConfig(), EnvironmentOverrides.ToConfig(environment), _authored.ToConfig(), inline,
         };
         // Akka refuses a config as its own fallback, and the empty ones are one shared instance.
         var overrides = layers.Where(layer => layer is { IsEmpty: false }).Aggregate(Config.Empty, (above, below) => above.IsEmpty ? below! : above.WithFallback(below));
         var appDefaults = AppDefaultsHocon is null ? null : ConfigurationFactory.ParseString(AppDefaultsHocon);
-        return ResumeConfig.Load(CommandLine?.ConfigFile ?? ConfigFile, overrides, appDefaults: appDefaults);
+        var file = CommandLine?.ConfigFile ?? EnvironmentOverrides.ConfigFileIn(environment) ?? ConfigFile;
+        return ResumeConfig.Load(file, overrides, appDefaults: appDefaults);
     }
 
     internal sealed record Mounted(string Name, Func<IServiceProvider, App> Factory, bool? Blocking);

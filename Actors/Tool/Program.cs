@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Hosting;
 
@@ -7,6 +8,16 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (CommandLine.AsksForHelp(args))
+        {
+            await Console.Out.WriteLineAsync(CommandLine.Usage);
+            return 0;
+        }
+        if (CommandLine.AsksForVersion(args))
+        {
+            await Console.Out.WriteLineAsync($"resume {Version}");
+            return 0;
+        }
         CommandLine options;
         try
         {
@@ -52,4 +63,8 @@ public static class Program
             return code;
         }
     }
+
+    /// <summary>The version the packages carry (Directory.Build.props), with the commit when the build knew it.</summary>
+    private static string Version =>
+        typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 }
