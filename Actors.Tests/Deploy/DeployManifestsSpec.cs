@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Resume.Actors.Hosting;
 using YamlDotNet.RepresentationModel;
@@ -21,12 +20,8 @@ public sealed partial class DeployManifestsSpec
     private readonly DrainBudget _budget = DrainBudget.OfDeployment();
     private readonly Dockerfile _dockerfile = Dockerfile.Load();
 
-    /// <summary>The variables the server reads: the constants of <see cref="EnvironmentOverrides"/>.</summary>
-    private static IReadOnlySet<string> ServerVariables { get; } = typeof(EnvironmentOverrides)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .ToHashSet(StringComparer.Ordinal);
+    /// <summary>The variables the server reads (<see cref="EnvironmentOverrides.Names"/>).</summary>
+    private static IReadOnlySet<string> ServerVariables => EnvironmentOverrides.Names;
 
     private TimeSpan GraceNeeded => _budget.Total + DrainBudget.Margin;
 
