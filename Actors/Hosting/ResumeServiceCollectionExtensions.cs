@@ -1,11 +1,13 @@
 using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Logging;
 using Resume.Actors.Server;
 using Resume.Apps.Routing;
 
@@ -57,6 +59,9 @@ public static class ResumeServiceCollectionExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton<RunningServer>();
+        // resume.logging as filter rules beneath the host's own (Logging:LogLevel wins for the same category).
+        services.AddLogging();
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(new LogLevelRules(settings.Logging));
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
@@ -65,14 +70,18 @@ public static class ResumeServiceCollectionExtensions
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
+                // Resume's lines go to the host's loggers directly, by category; only Akka's own go through Akka's logging.
+                var loggers = provider.GetRequiredService<ILoggerFactory>();
                 var apps = configured ?? Bind(options, settings, provider);
                 var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
                 var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: (executor, inFlight) => settings.Cluster.Enabled
                     ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
-                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight), httpsListener: httpsListener);
+                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight), httpsListener: httpsListener, loggerFactory: loggers);
                 registry.Register<ServerActor>(server.Actor);
                 provider.GetRequiredService<RunningServer>().Set(server);
                 AddShutdownTasks(system, server, settings);
+                if (settings.Cluster.Enabled)
+                    ClusterNode.LogMembership(system, settings.Cluster, server.Logs.Cluster);
             });
         });
         services.AddHostedService<HangupSignal>();
@@ -111,7 +120,7 @@ public static class ResumeServiceCollectionExtensions
             server.Readiness.MarkStopping();
             if (settings.UnbindDelay > TimeSpan.Zero)
             {
-                system.Log.Info("Stopping: readiness answers 503; serving {0} more before unbinding.", settings.UnbindDelay);
+                ServerLog.UnbindDelay(server.Logs.Server, settings.UnbindDelay);
                 await Task.Delay(settings.UnbindDelay);
             }
             return Done.Instance;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Configuration;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Logging;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -69,6 +70,9 @@ public sealed record ServerSettings
     public required string? ReadinessPath { get; init; }
 
     public required ClusterSettings Cluster { get; init; }
+
+    /// <summary>Log levels (<c>resume.logging</c>).</summary>
+    public required LoggingSettings Logging { get; init; }
 
     /// <summary>Where the status endpoint answers; null when it is off.</summary>
     public required string? StatusPath { get; init; }
@@ -158,6 +162,7 @@ public sealed record ServerSettings
             LivenessPath = OptionalPath(health, "liveness-path"),
             ReadinessPath = OptionalPath(health, "readiness-path"),
             Cluster = ClusterSettings.Read(resume.Section("cluster")),
+            Logging = LoggingSettings.Read(resume.Section("logging")),
             ExecutorThreads = resume.Section("executor").Int("threads", 1),
             DefaultAppOptions = defaultOptions,
             AppOverrides = apps.Keys.ToDictionary(

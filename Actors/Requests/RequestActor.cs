@@ -1,7 +1,7 @@
 using Akka.Actor;
-using Akka.Event;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
+using Resume.Actors.Logging;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Apps.Serving;
@@ -32,7 +32,6 @@ public sealed partial class RequestActor : ActorBase
     public static readonly Props BlockingProps = Props.WithDispatcher(BlockingDispatcher);
 
     private RequestPhase _phase = RequestPhase.Starting;
-    private ILoggingAdapter? _log;
     private Start _start = null!;
     private AppOptions _options = null!;
     private RequestStatus _status = null!;
@@ -50,9 +49,6 @@ public sealed partial class RequestActor : ActorBase
     private ICancelable? _continueTimer;
 
     private bool MayBlock => _options.Blocking;
-
-    // Created on first use: most requests log nothing, and a logger costs its source's name.
-    private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     protected override bool Receive(object message)
     {
@@ -133,7 +129,7 @@ public sealed partial class RequestActor : ActorBase
         if (_app?.IteratorDisposed == true)
             _start.Stats.IteratorDisposed();
         if (_app?.DisposeFailure is { } disposeFailure)
-            Log.Error(disposeFailure, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
+            AppLog.DisposeThrew(_start.Logs.App, _start.RequestId, disposeFailure);
         _start.Stats.Ended(_outcome.Value);
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
@@ -153,7 +149,7 @@ public sealed partial class RequestActor : ActorBase
         var environ = EnvironFactory.Create(
             start.Head,
             _input,
-            new ErrorLogWriter(Context.System, Self, start.RequestId),
+            new ErrorLogWriter(start.Logs.App, start.RequestId),
             start.Aborted.Token,
             start.RequestId,
             start.Endpoints,
@@ -380,17 +376,17 @@ public sealed partial class RequestActor : ActorBase
             // The client left mid-upload (its FIN came before the body's end): aborted, not a failure
             // (PostStop fires Aborted). The answer still goes out, for a client that only half-closed.
             _outcome = RequestOutcome.Aborted;
-            Log.Info("[{0}] {1} {2}: aborted: the client closed the connection before the body ended", _start.RequestId, _start.Head.Method, _start.Head.Target);
-            _sender.End(ending, _app.Response, _start.RequestId);
+            RequestLog.ClientLeftMidBody(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target);
+            EndResponse(ending);
             Context.Stop(Self);
             return;
         }
         _outcome = RequestOutcome.Failed;
         if (ending.BodyError is { } rejected)
-            Log.Info("[{0}] {1} {2}: request body refused ({3}): {4}", _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.StatusCode, rejected.Message);
+            RequestLog.BodyRefused(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.StatusCode, rejected.Message);
         else
-            Log.Error(_app.Failure, "[{0}] {1} {2}: the app failed", _start.RequestId, _start.Head.Method, _start.Head.Target);
-        _sender.End(ending, _app.Response, _start.RequestId);
+            AppLog.Failed(_start.Logs.App, _start.RequestId, _start.Head.Method, _start.Head.Target, _app.Failure);
+        EndResponse(ending);
         Context.Stop(Self);
     }
 
@@ -402,10 +398,10 @@ public sealed partial class RequestActor : ActorBase
         _outcome = RequestOutcome.TimedOut;
         // Waiting for the client's body is the client's fault (408, and the rest of it is not read); anything else is ours (504).
         var clientsFault = _input.AwaitsClient;
-        Log.Warning("[{0}] {1} {2}: {3} passed ({4}){5}; the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit,
+        RequestLog.TimedOut(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit,
             clientsFault ? " waiting for the request body" : "");
         CancelAborted();
-        _sender.End(_app.EndWith(clientsFault ? 408 : 504), _app.Response, _start.RequestId, close: clientsFault);
+        EndResponse(_app.EndWith(clientsFault ? 408 : 504), close: clientsFault);
         Context.Stop(Self);
     }
 
@@ -418,7 +414,7 @@ public sealed partial class RequestActor : ActorBase
         // Ended by the server, not by the app or a timeout of its own.
         _outcome = RequestOutcome.Aborted;
         CancelAborted();
-        _sender.End(_app.EndWith(503), _app.Response, _start.RequestId, close: true);
+        EndResponse(_app.EndWith(503), close: true);
         Context.Stop(Self);
     }
 
@@ -426,9 +422,9 @@ public sealed partial class RequestActor : ActorBase
     {
         _phase = RequestPhase.Ended;
         _outcome = RequestOutcome.Failed;
-        Log.Error(error, "[{0}] {1} {2}: the request failed inside the server; its response is ended", _start.RequestId, _start.Head.Method, _start.Head.Target);
+        RequestLog.OwnFault(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, error);
         CancelAborted();
-        _sender.End(_app.EndWith(500), _app.Response, _start.RequestId);
+        EndResponse(_app.EndWith(500));
         Context.Stop(Self);
     }
 
@@ -440,7 +436,13 @@ public sealed partial class RequestActor : ActorBase
         }
         catch (AggregateException e)
         {
-            Log.Warning(e, "[{0}] An Aborted callback of the app threw.", _start.RequestId);
+            AppLog.AbortedCallbackThrew(_start.Logs.App, _start.RequestId, e);
         }
+    }
+
+    /// <summary>Ends a response that failed, timed out or was stopped, as <paramref name="ending"/> says (see <see cref="ResponseSender.End"/>).</summary>
+    private void EndResponse(ResponseEnding ending, bool close = false)
+    {
+        _sender.End(ending, _app.Response, _start.RequestId, close);
     }
 }
