@@ -61,6 +61,9 @@ public sealed class SettingsSpec
     [InlineData("resume.apps.hello = 5", "resume.apps.hello", "is not a section")]
     [InlineData("resume.logging.level = loud", "resume.logging.level", "is not a level")]
     [InlineData("resume.logging.levels { \"Resume.Request\" = chatty }", "resume.logging.levels.\"Resume.Request\"", "is not a level")]
+    [InlineData("resume.access-log.format = apache", "resume.access-log.format", "is not a format")]
+    [InlineData("resume.access-log.to = \"\"", "resume.access-log.to", "is empty")]
+    [InlineData("resume.access-log.queue-size = 0", "resume.access-log.queue-size", "at least 1")]
     public void A_bad_value_is_refused_in_one_line_naming_its_key_and_what_is_wrong(string hocon, string key, string problem)
     {
         var error = Refused(hocon);

@@ -39,7 +39,7 @@ public sealed class ResumeServer
     /// <summary>What the readiness path answers; shutdown marks it stopping.</summary>
     public Readiness Readiness { get; }
 
-    /// <summary>The server's loggers.</summary>
+    /// <summary>The server's loggers, and its access log when it is on.</summary>
     public ResumeLogs Logs { get; }
 
     /// <summary>Serves one app on every path, with <paramref name="options"/>.</summary>
@@ -81,7 +81,19 @@ public sealed class ResumeServer
         Func<Executor, Func<int>, ClusterServices>? cluster = null, Socket? httpsListener = null, ILoggerFactory? loggerFactory = null)
     {
         var loggers = loggerFactory ?? ResumeLoggerFactories.For(system, settings.Logging);
-        var logs = ResumeLogs.Create(loggers);
+        var serverLog = loggers.CreateLogger(LogCategories.Server);
+        AccessLog? access;
+        try
+        {
+            access = AccessLog.Start(settings.AccessLog, serverLog);
+        }
+        catch
+        {
+            listener.Dispose();
+            httpsListener?.Dispose();
+            throw;
+        }
+        var logs = ResumeLogs.Create(loggers, access);
         var stats = new ServerStats();
         var readiness = new Readiness(stats, membership);
         var executor = new DedicatedExecutor(settings.ExecutorThreads);
@@ -97,10 +109,15 @@ public sealed class ResumeServer
         return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, (IPEndPoint?)httpsListener?.LocalEndPoint, stats, readiness, logs);
     }
 
-    /// <summary>Stops accepting, lets requests in flight finish (up to the drain deadline) and closes every connection.</summary>
+    /// <summary>
+    /// Stops accepting, lets requests in flight finish (up to the drain deadline) and closes every
+    /// connection; then writes the access log's last lines.
+    /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
         await Actor.Ask<Done>(ServerActor.Unbind.Instance, timeout).ConfigureAwait(false);
         await Actor.Ask<Done>(ServerActor.Drain.Instance, timeout).ConfigureAwait(false);
+        if (Logs.Access is { } access)
+            await access.CompleteAsync().WaitAsync(timeout).ConfigureAwait(false);
     }
 }

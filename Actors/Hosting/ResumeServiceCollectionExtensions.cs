@@ -129,5 +129,14 @@ public static class ResumeServiceCollectionExtensions
             await server.Actor.Ask<Done>(ServerActor.Unbind.Instance, TimeSpan.FromSeconds(5)));
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "resume-drain", async () =>
             await server.Actor.Ask<Done>(ServerActor.Drain.Instance, settings.DrainDeadline + TimeSpan.FromSeconds(2)));
+        // Every request has ended: the access log's last lines are written before the process exits.
+        if (server.Logs.Access is { } access)
+        {
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "resume-access-log", async () =>
+            {
+                await access.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(4));
+                return Done.Instance;
+            });
+        }
     }
 }

@@ -74,6 +74,9 @@ public sealed record ServerSettings
     /// <summary>Log levels (<c>resume.logging</c>).</summary>
     public required LoggingSettings Logging { get; init; }
 
+    /// <summary>The access log (<c>resume.access-log</c>).</summary>
+    public required AccessLogSettings AccessLog { get; init; }
+
     /// <summary>Where the status endpoint answers; null when it is off.</summary>
     public required string? StatusPath { get; init; }
 
@@ -163,6 +166,7 @@ public sealed record ServerSettings
             ReadinessPath = OptionalPath(health, "readiness-path"),
             Cluster = ClusterSettings.Read(resume.Section("cluster")),
             Logging = LoggingSettings.Read(resume.Section("logging")),
+            AccessLog = AccessLogSettings.Read(resume.Section("access-log")),
             ExecutorThreads = resume.Section("executor").Int("threads", 1),
             DefaultAppOptions = defaultOptions,
             AppOverrides = apps.Keys.ToDictionary(

@@ -37,6 +37,12 @@ internal static partial class ServerLog
 
     // 10 and 11 are the accept source's (Transport/Sockets/SocketAcceptSource.cs).
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning,
+        Message = "The access log fell behind: {Dropped} lines dropped (resume.access-log.queue-size is {QueueSize}).")]
+    public static partial void AccessLogDropped(ILogger log, long dropped, int queueSize);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "The access log could not be written to {To}; its lines are dropped from now on.")]
+    public static partial void AccessLogFailed(ILogger log, string to, Exception error);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning,
         Message = "resume.logging lets {Category} log at {Level}, below akka.loglevel ({AkkaLevel}): this server logs through Akka's event stream (no ILoggerFactory was given), which drops those lines; pass an ILoggerFactory, or lower akka.loglevel.")]

@@ -15,7 +15,7 @@ public sealed partial class RequestActor
 {
     /// <summary>Starts the request; sent once, right after the actor is created.</summary>
     /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
-    /// <param name="Logs">The server's loggers (Resume.Request, Resume.App).</param>
+    /// <param name="Logs">The server's loggers (Resume.Request, Resume.App) and its access log, if on.</param>
     /// <param name="Timeouts">Where the request's suspend timeout, deadline and async operations' timeouts are kept (its connection host's).</param>
     public sealed record Start(
         AppRoute Route,

@@ -32,6 +32,8 @@ public sealed partial class RequestActor : ActorBase
     public static readonly Props BlockingProps = Props.WithDispatcher(BlockingDispatcher);
 
     private RequestPhase _phase = RequestPhase.Starting;
+    // Made at the start only when the access log is on; handed to it at the end.
+    private AccessLogRecord? _access;
     private Start _start = null!;
     private AppOptions _options = null!;
     private RequestStatus _status = null!;
@@ -72,6 +74,7 @@ public sealed partial class RequestActor : ActorBase
             case Resumed resumed:
                 if (_phase == RequestPhase.Suspended && _suspension.TryEnd(resumed.Generation))
                 {
+                    _access?.SuspendEnded();
                     _suspendTimeout?.Clear();
                     Proceed();
                 }
@@ -130,6 +133,8 @@ public sealed partial class RequestActor : ActorBase
             _start.Stats.IteratorDisposed();
         if (_app?.DisposeFailure is { } disposeFailure)
             AppLog.DisposeThrew(_start.Logs.App, _start.RequestId, disposeFailure);
+        if (_access is not null)
+            EndAccessLog(_access);
         _start.Stats.Ended(_outcome.Value);
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
@@ -144,6 +149,7 @@ public sealed partial class RequestActor : ActorBase
         _status = new RequestStatus(start.RequestId, start.Route.Name, start.Head.Method, start.Head.Path, Self);
         start.Stats.RequestActorStarted();
         start.Stats.InFlight[start.RequestId] = _status;
+        _access = start.Logs.Access?.Begin(start.Head, start.RequestId);
         _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, start.Aborted.Token, allowsSyncReads: _options.Blocking || _options.Prebuffer);
         var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
         var environ = EnvironFactory.Create(
@@ -273,7 +279,10 @@ public sealed partial class RequestActor : ActorBase
     private bool WaitHere(Task future)
     {
         _status.Enter("blocked", Describe(future));
-        switch (BlockingWait.Wait(future, _start.Timeouts, _options.SuspendTimeout, _start.Aborted.Token))
+        _access?.SuspendBegan();
+        var waited = BlockingWait.Wait(future, _start.Timeouts, _options.SuspendTimeout, _start.Aborted.Token);
+        _access?.SuspendEnded();
+        switch (waited)
         {
             case BlockingWait.Outcome.Aborted:
                 _outcome ??= RequestOutcome.Aborted;
@@ -294,6 +303,7 @@ public sealed partial class RequestActor : ActorBase
         _phase = RequestPhase.Suspended;
         _suspension.Begin(future, _input);
         _status.Enter("suspended", Describe(future));
+        _access?.SuspendBegan();
         if (_options.SuspendTimeout > TimeSpan.Zero)
         {
             if (_suspendTimeout is null)
@@ -443,6 +453,15 @@ public sealed partial class RequestActor : ActorBase
     /// <summary>Ends a response that failed, timed out or was stopped, as <paramref name="ending"/> says (see <see cref="ResponseSender.End"/>).</summary>
     private void EndResponse(ResponseEnding ending, bool close = false)
     {
-        _sender.End(ending, _app.Response, _start.RequestId, close);
+        var bodyBytes = _sender.End(ending, _app.Response, _start.RequestId, close);
+        _access?.EndedWith(ending.Truncated ? _app.Response.StatusCode : ending.Status, bodyBytes);
+    }
+
+    /// <summary>The request's access-log line, with the client's address as the app saw it (REMOTE_ADDR).</summary>
+    private void EndAccessLog(AccessLogRecord access)
+    {
+        var remoteAddr = _environ is not null && _environ.TryGetValue(Environ.CgiKeys.RemoteAddr, out var addr) ? addr as string : _start.Endpoints.RemoteAddr;
+        access.End(remoteAddr, _app?.Response.StatusCode ?? 0, _status?.BytesOut ?? 0, _outcome == RequestOutcome.Completed);
+        _start.Logs.Access!.Add(access);
     }
 }

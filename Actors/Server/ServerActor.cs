@@ -241,6 +241,8 @@ public sealed class ServerActor : ReceiveActor
         (_executor as IDisposable)?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
+        // Every request has ended: the access log writes what it still holds, and closes its file.
+        _ = _logs.Access?.CompleteAsync();
     }
 
     private void OnAccepted(Socket socket, HttpsSettings? https)
