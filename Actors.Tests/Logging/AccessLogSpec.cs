@@ -174,6 +174,15 @@ public sealed partial class AccessLogSpec(ITestOutputHelper output) : ServerSpec
         Assert.StartsWith("resume.access-log.to", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_executable_with_a_file_it_cannot_open_stops_with_one_line_naming_the_key()
+    {
+        await File.WriteAllTextAsync(_file, "resume.access-log { enabled = on, to = \"/proc/no-such-dir/access.log\" }\n");
+        await using var server = ServerProcess.Start(["--port", "0", "--config", _file]);
+        Assert.Equal(2, await server.ExitCodeAsync(Dilated(TimeSpan.FromSeconds(60))));
+        Assert.StartsWith("Configuration error: resume.access-log.to: ", Assert.Single(server.Errors), StringComparison.Ordinal);
+    }
+
     private static AccessLogSettings AccessLogOn(AccessLogFormat format, string to) =>
         new() { Enabled = true, Format = format, To = to, QueueSize = 1000 };
 

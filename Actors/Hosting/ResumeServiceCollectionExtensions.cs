@@ -45,6 +45,7 @@ public static class ResumeServiceCollectionExtensions
         var configured = options.Single is null && options.Mounts.Count == 0 ? ResumeHost.Bind(settings, options.NamedApps.AsReadOnly()) : null;
         var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
         ClusterPortCheck.Check(settings.Cluster);
+        AccessLog.CheckTarget(settings.AccessLog);
         var listener = ListeningSocket.Open(settings);
         Socket? httpsListener;
         try

@@ -53,6 +53,16 @@ public sealed class AccessLog
         return new AccessLog(settings, log, settings.ToStdout ? Console.Out : OpenFile(settings.To));
     }
 
+    /// <summary>
+    /// Throws the <see cref="SettingsException"/> <see cref="Start"/> would for a file that cannot be
+    /// opened: for hosts, which check their configuration before they start (and so stop with one line).
+    /// </summary>
+    public static void CheckTarget(AccessLogSettings settings)
+    {
+        if (settings.Enabled && !settings.ToStdout)
+            OpenFile(settings.To).Dispose();
+    }
+
     /// <summary>A record for a request that starts now.</summary>
     public AccessLogRecord Begin(RequestHead head, string requestId) => new(head, requestId);
 
