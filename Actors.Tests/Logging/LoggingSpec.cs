@@ -34,6 +34,11 @@ public sealed class LoggingSpec(ITestOutputHelper output) : ServerSpec(output)
             await client.SendAsync(Get("/hang"));
             Assert.Equal(504, (await client.ReadResponseAsync()).Status);
         }
+        await using (var garbage = await RawHttpClient.ConnectAsync(server.Endpoint))
+        {
+            await garbage.SendAsync("NOT HTTP\r\n\r\n");
+            Assert.Equal(400, (await garbage.ReadResponseAsync()).Status);
+        }
         await server.StopAsync(Dilated(TimeSpan.FromSeconds(30)));
         var entries = logs.Entries;
         foreach (var entry in entries)
@@ -52,6 +57,10 @@ public sealed class LoggingSpec(ITestOutputHelper output) : ServerSpec(output)
         AssertInRequestScope(timedOut);
         Assert.NotEqual(written.Scope["RequestId"], timedOut.Scope["RequestId"]);
         Assert.Equal(written.Scope["ConnectionId"], timedOut.Scope["ConnectionId"]);
+
+        var refused = Assert.Single(entries, e => e.Message.Contains("refused with 400", StringComparison.Ordinal));
+        Assert.Equal(LogCategories.Connection, refused.Category);
+        Assert.Equal(2L, refused.Scope["ConnectionId"]);
     }
 
     [Fact]
