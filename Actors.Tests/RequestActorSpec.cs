@@ -1,4 +1,5 @@
 using Resume.Actors.Cluster;
+using Resume.Actors.Logging;
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit;
@@ -372,7 +373,8 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         actor.Tell(new RequestActor.Start(
             new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts,
             ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
-            CancellationToken.None));
+            CancellationToken.None,
+            ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging))));
         return actor;
     }
 

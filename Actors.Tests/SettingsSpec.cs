@@ -59,6 +59,11 @@ public sealed class SettingsSpec
     [InlineData("resume.limits = 5", "resume.limits", "is not a section")]
     [InlineData("resume.apps.upload.deadline = soon", "resume.apps.upload.deadline", "is not a duration")]
     [InlineData("resume.apps.hello = 5", "resume.apps.hello", "is not a section")]
+    [InlineData("resume.logging.level = loud", "resume.logging.level", "is not a level")]
+    [InlineData("resume.logging.levels { \"Resume.Request\" = chatty }", "resume.logging.levels.\"Resume.Request\"", "is not a level")]
+    [InlineData("resume.access-log.format = apache", "resume.access-log.format", "is not a format")]
+    [InlineData("resume.access-log.to = \"\"", "resume.access-log.to", "is empty")]
+    [InlineData("resume.access-log.queue-size = 0", "resume.access-log.queue-size", "at least 1")]
     public void A_bad_value_is_refused_in_one_line_naming_its_key_and_what_is_wrong(string hocon, string key, string problem)
     {
         var error = Refused(hocon);
@@ -80,6 +85,16 @@ public sealed class SettingsSpec
         var error = Refused(hocon);
         Assert.Equal(key, error.Key);
         Assert.Equal($"{key}: not a known key (the closest known one is {closest})", error.Message);
+    }
+
+    [Fact]
+    public void Log_levels_take_any_category_as_a_key()
+    {
+        var logging = Read("resume.logging { level = warning, levels { \"Resume.Request\" = debug, Akka = error, \"My.App\" = none } }").Logging;
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, logging.Level);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, logging.Levels["Resume.Request"]);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, logging.Levels["Akka"]);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.None, logging.Levels["My.App"]);
     }
 
     [Fact]

@@ -90,6 +90,11 @@ public sealed class ClusterExitSpec(ITestOutputHelper output) : ServerSpec(outpu
                 await processes[1].SignalAsync("TERM");
                 Assert.Equal(0, await processes[1].ExitCodeAsync(Dilated(TimeSpan.FromSeconds(30))));
                 Assert.DoesNotContain(processes[1].Errors, l => l.Length > 0);
+                // Its membership, as the operator reads it, under the category Resume.Cluster.
+                var self = $"akka.tcp://resume@127.0.0.1:{ports[1]}";
+                Assert.Contains(processes[1].Output, l => l.Contains("Resume.Cluster[401]", StringComparison.Ordinal));
+                Assert.Contains(processes[1].Output, l => l.Contains($"Cluster node {self}: joining through the seeds", StringComparison.Ordinal));
+                Assert.Contains(processes[1].Output, l => l.Contains($"Cluster node {self} is Up", StringComparison.Ordinal));
                 await AwaitAssertAsync(
                     () => Assert.Equal([seedPort], cluster.State.Members.Select(m => m.Address.Port ?? 0)),
                     Dilated(TimeSpan.FromSeconds(20)),

@@ -5,7 +5,9 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Microsoft.Extensions.Logging;
 using Resume.Actors.Hosting;
+using Resume.Actors.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace Resume.Actors.Cluster;
@@ -53,5 +55,15 @@ public static class ClusterNode
             MemberStatus.Removed => "not a cluster member (yet)",
             var status => $"cluster member {status}",
         };
+    }
+
+    /// <summary>Logs (category Resume.Cluster) this node joining, coming Up and being removed: what an operator follows.</summary>
+    public static void LogMembership(ActorSystem system, ClusterSettings settings, ILogger log)
+    {
+        var cluster = AkkaCluster.Get(system);
+        var address = cluster.SelfAddress.ToString();
+        ClusterLog.Joining(log, address, string.Join(", ", settings.SeedNodes));
+        cluster.RegisterOnMemberUp(() => ClusterLog.Up(log, address));
+        cluster.RegisterOnMemberRemoved(() => ClusterLog.Removed(log, address));
     }
 }

@@ -1,11 +1,13 @@
 using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Logging;
 using Resume.Actors.Server;
 using Resume.Apps.Routing;
 
@@ -43,6 +45,7 @@ public static class ResumeServiceCollectionExtensions
         var configured = options.Single is null && options.Mounts.Count == 0 ? ResumeHost.Bind(settings, options.NamedApps.AsReadOnly()) : null;
         var clusterTypes = ClusterTypes.Resolve(settings.Cluster);
         ClusterPortCheck.Check(settings.Cluster);
+        AccessLog.CheckTarget(settings.AccessLog);
         var listener = ListeningSocket.Open(settings);
         Socket? httpsListener;
         try
@@ -57,6 +60,9 @@ public static class ResumeServiceCollectionExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton<RunningServer>();
+        // resume.logging as filter rules beneath the host's own (Logging:LogLevel wins for the same category).
+        services.AddLogging();
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(new LogLevelRules(settings.Logging));
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
@@ -65,14 +71,18 @@ public static class ResumeServiceCollectionExtensions
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
+                // Resume's lines go to the host's loggers directly, by category; only Akka's own go through Akka's logging.
+                var loggers = provider.GetRequiredService<ILoggerFactory>();
                 var apps = configured ?? Bind(options, settings, provider);
                 var membership = settings.Cluster.Enabled ? ClusterNode.Membership(system) : null;
                 var server = ResumeServer.Start(system, settings, apps, listener, membership: membership, cluster: (executor, inFlight) => settings.Cluster.Enabled
                     ? ClusterServices.StartClustered(system, settings.Cluster, clusterTypes, executor, inFlight)
-                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight), httpsListener: httpsListener);
+                    : ClusterServices.StartLocal(system, settings.Cluster, clusterTypes, executor, inFlight), httpsListener: httpsListener, loggerFactory: loggers);
                 registry.Register<ServerActor>(server.Actor);
                 provider.GetRequiredService<RunningServer>().Set(server);
                 AddShutdownTasks(system, server, settings);
+                if (settings.Cluster.Enabled)
+                    ClusterNode.LogMembership(system, settings.Cluster, server.Logs.Cluster);
             });
         });
         services.AddHostedService<ServingStarted>();
@@ -115,7 +125,7 @@ public static class ResumeServiceCollectionExtensions
             server.Actor.Tell(ServerActor.Retire.Instance);
             if (settings.UnbindDelay > TimeSpan.Zero)
             {
-                system.Log.Info("Stopping: readiness answers 503; serving {0} more before unbinding.", settings.UnbindDelay);
+                ServerLog.UnbindDelay(server.Logs.Server, settings.UnbindDelay);
                 await Task.Delay(settings.UnbindDelay);
             }
             return Done.Instance;
@@ -124,5 +134,14 @@ public static class ResumeServiceCollectionExtensions
             await server.Actor.Ask<Done>(ServerActor.Unbind.Instance, TimeSpan.FromSeconds(5)));
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "resume-drain", async () =>
             await server.Actor.Ask<Done>(ServerActor.Drain.Instance, settings.DrainDeadline + TimeSpan.FromSeconds(2)));
+        // Every request has ended: the access log's last lines are written before the process exits.
+        if (server.Logs.Access is { } access)
+        {
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "resume-access-log", async () =>
+            {
+                await access.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(4));
+                return Done.Instance;
+            });
+        }
     }
 }

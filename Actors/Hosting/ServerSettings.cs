@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Configuration;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Logging;
 using Resume.Actors.Proxies;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
@@ -76,6 +77,12 @@ public sealed record ServerSettings
     public required string? ReadinessPath { get; init; }
 
     public required ClusterSettings Cluster { get; init; }
+
+    /// <summary>Log levels (<c>resume.logging</c>).</summary>
+    public required LoggingSettings Logging { get; init; }
+
+    /// <summary>The access log (<c>resume.access-log</c>).</summary>
+    public required AccessLogSettings AccessLog { get; init; }
 
     /// <summary>Where the status endpoint answers; null when it is off.</summary>
     public required string? StatusPath { get; init; }
@@ -167,6 +174,8 @@ public sealed record ServerSettings
             LivenessPath = OptionalPath(health, "liveness-path"),
             ReadinessPath = OptionalPath(health, "readiness-path"),
             Cluster = ClusterSettings.Read(resume.Section("cluster")),
+            Logging = LoggingSettings.Read(resume.Section("logging")),
+            AccessLog = AccessLogSettings.Read(resume.Section("access-log")),
             ExecutorThreads = resume.Section("executor").Int("threads", 1),
             DefaultAppOptions = defaultOptions,
             AppOverrides = apps.Keys.ToDictionary(

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Resume.Actors.Apps;
+using Resume.Actors.Logging;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Apps.Cluster;
@@ -14,6 +15,7 @@ public sealed partial class RequestActor
 {
     /// <summary>Starts the request; sent once, right after the actor is created.</summary>
     /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
+    /// <param name="Logs">The server's loggers (Resume.Request, Resume.App) and its access log, if on.</param>
     /// <param name="Timeouts">Where the request's suspend timeout, deadline and async operations' timeouts are kept (its connection host's).</param>
     public sealed record Start(
         AppRoute Route,
@@ -28,7 +30,8 @@ public sealed partial class RequestActor
         Executor Executor,
         TimeoutTable Timeouts,
         IClusterBackend Cluster,
-        CancellationToken Stopping);
+        CancellationToken Stopping,
+        ResumeLogs Logs);
 
     /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
     public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;

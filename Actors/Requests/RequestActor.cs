@@ -1,7 +1,7 @@
 using Akka.Actor;
-using Akka.Event;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
+using Resume.Actors.Logging;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Apps.Serving;
@@ -32,7 +32,8 @@ public sealed partial class RequestActor : ActorBase
     public static readonly Props BlockingProps = Props.WithDispatcher(BlockingDispatcher);
 
     private RequestPhase _phase = RequestPhase.Starting;
-    private ILoggingAdapter? _log;
+    // Made at the start only when the access log is on; handed to it at the end.
+    private AccessLogRecord? _access;
     private Start _start = null!;
     private AppOptions _options = null!;
     private RequestStatus _status = null!;
@@ -50,9 +51,6 @@ public sealed partial class RequestActor : ActorBase
     private ICancelable? _continueTimer;
 
     private bool MayBlock => _options.Blocking;
-
-    // Created on first use: most requests log nothing, and a logger costs its source's name.
-    private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     protected override bool Receive(object message)
     {
@@ -76,6 +74,7 @@ public sealed partial class RequestActor : ActorBase
             case Resumed resumed:
                 if (_phase == RequestPhase.Suspended && _suspension.TryEnd(resumed.Generation))
                 {
+                    _access?.SuspendEnded();
                     _suspendTimeout?.Clear();
                     Proceed();
                 }
@@ -133,7 +132,9 @@ public sealed partial class RequestActor : ActorBase
         if (_app?.IteratorDisposed == true)
             _start.Stats.IteratorDisposed();
         if (_app?.DisposeFailure is { } disposeFailure)
-            Log.Error(disposeFailure, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
+            AppLog.DisposeThrew(_start.Logs.App, _start.RequestId, disposeFailure);
+        if (_access is not null)
+            EndAccessLog(_access);
         _start.Stats.Ended(_outcome.Value);
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
@@ -148,12 +149,13 @@ public sealed partial class RequestActor : ActorBase
         _status = new RequestStatus(start.RequestId, start.Route.Name, start.Head.Method, start.Head.Path, Self);
         start.Stats.RequestActorStarted();
         start.Stats.InFlight[start.RequestId] = _status;
+        _access = start.Logs.Access?.Begin(start.Head, start.RequestId);
         _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, start.Aborted.Token, allowsSyncReads: _options.Blocking || _options.Prebuffer);
         var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
         var environ = EnvironFactory.Create(
             start.Head,
             _input,
-            new ErrorLogWriter(Context.System, Self, start.RequestId),
+            new ErrorLogWriter(start.Logs.App, start.RequestId),
             start.Aborted.Token,
             start.RequestId,
             start.Endpoints,
@@ -277,7 +279,10 @@ public sealed partial class RequestActor : ActorBase
     private bool WaitHere(Task future)
     {
         _status.Enter("blocked", Describe(future));
-        switch (BlockingWait.Wait(future, _start.Timeouts, _options.SuspendTimeout, _start.Aborted.Token))
+        _access?.SuspendBegan();
+        var waited = BlockingWait.Wait(future, _start.Timeouts, _options.SuspendTimeout, _start.Aborted.Token);
+        _access?.SuspendEnded();
+        switch (waited)
         {
             case BlockingWait.Outcome.Aborted:
                 _outcome ??= RequestOutcome.Aborted;
@@ -298,6 +303,7 @@ public sealed partial class RequestActor : ActorBase
         _phase = RequestPhase.Suspended;
         _suspension.Begin(future, _input);
         _status.Enter("suspended", Describe(future));
+        _access?.SuspendBegan();
         if (_options.SuspendTimeout > TimeSpan.Zero)
         {
             if (_suspendTimeout is null)
@@ -380,17 +386,17 @@ public sealed partial class RequestActor : ActorBase
             // The client left mid-upload (its FIN came before the body's end): aborted, not a failure
             // (PostStop fires Aborted). The answer still goes out, for a client that only half-closed.
             _outcome = RequestOutcome.Aborted;
-            Log.Info("[{0}] {1} {2}: aborted: the client closed the connection before the body ended", _start.RequestId, _start.Head.Method, _start.Head.Target);
-            _sender.End(ending, _app.Response, _start.RequestId);
+            RequestLog.ClientLeftMidBody(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target);
+            EndResponse(ending);
             Context.Stop(Self);
             return;
         }
         _outcome = RequestOutcome.Failed;
         if (ending.BodyError is { } rejected)
-            Log.Info("[{0}] {1} {2}: request body refused ({3}): {4}", _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.StatusCode, rejected.Message);
+            RequestLog.BodyRefused(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, rejected.StatusCode, rejected.Message);
         else
-            Log.Error(_app.Failure, "[{0}] {1} {2}: the app failed", _start.RequestId, _start.Head.Method, _start.Head.Target);
-        _sender.End(ending, _app.Response, _start.RequestId);
+            AppLog.Failed(_start.Logs.App, _start.RequestId, _start.Head.Method, _start.Head.Target, _app.Failure);
+        EndResponse(ending);
         Context.Stop(Self);
     }
 
@@ -402,10 +408,10 @@ public sealed partial class RequestActor : ActorBase
         _outcome = RequestOutcome.TimedOut;
         // Waiting for the client's body is the client's fault (408, and the rest of it is not read); anything else is ours (504).
         var clientsFault = _input.AwaitsClient;
-        Log.Warning("[{0}] {1} {2}: {3} passed ({4}){5}; the request is ended.", _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit,
+        RequestLog.TimedOut(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit,
             clientsFault ? " waiting for the request body" : "");
         CancelAborted();
-        _sender.End(_app.EndWith(clientsFault ? 408 : 504), _app.Response, _start.RequestId, close: clientsFault);
+        EndResponse(_app.EndWith(clientsFault ? 408 : 504), close: clientsFault);
         Context.Stop(Self);
     }
 
@@ -418,7 +424,7 @@ public sealed partial class RequestActor : ActorBase
         // Ended by the server, not by the app or a timeout of its own.
         _outcome = RequestOutcome.Aborted;
         CancelAborted();
-        _sender.End(_app.EndWith(503), _app.Response, _start.RequestId, close: true);
+        EndResponse(_app.EndWith(503), close: true);
         Context.Stop(Self);
     }
 
@@ -426,9 +432,9 @@ public sealed partial class RequestActor : ActorBase
     {
         _phase = RequestPhase.Ended;
         _outcome = RequestOutcome.Failed;
-        Log.Error(error, "[{0}] {1} {2}: the request failed inside the server; its response is ended", _start.RequestId, _start.Head.Method, _start.Head.Target);
+        RequestLog.OwnFault(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, error);
         CancelAborted();
-        _sender.End(_app.EndWith(500), _app.Response, _start.RequestId);
+        EndResponse(_app.EndWith(500));
         Context.Stop(Self);
     }
 
@@ -440,7 +446,22 @@ public sealed partial class RequestActor : ActorBase
         }
         catch (AggregateException e)
         {
-            Log.Warning(e, "[{0}] An Aborted callback of the app threw.", _start.RequestId);
+            AppLog.AbortedCallbackThrew(_start.Logs.App, _start.RequestId, e);
         }
+    }
+
+    /// <summary>Ends a response that failed, timed out or was stopped, as <paramref name="ending"/> says (see <see cref="ResponseSender.End"/>).</summary>
+    private void EndResponse(ResponseEnding ending, bool close = false)
+    {
+        var bodyBytes = _sender.End(ending, _app.Response, _start.RequestId, close);
+        _access?.EndedWith(ending.Truncated ? _app.Response.StatusCode : ending.Status, bodyBytes);
+    }
+
+    /// <summary>The request's access-log line, with the client's address as the app saw it (REMOTE_ADDR).</summary>
+    private void EndAccessLog(AccessLogRecord access)
+    {
+        var remoteAddr = _environ is not null && _environ.TryGetValue(Environ.CgiKeys.RemoteAddr, out var addr) ? addr as string : _start.Endpoints.RemoteAddr;
+        access.End(remoteAddr, _app?.Response.StatusCode ?? 0, _status?.BytesOut ?? 0, _outcome == RequestOutcome.Completed);
+        _start.Logs.Access!.Add(access);
     }
 }

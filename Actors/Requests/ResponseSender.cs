@@ -38,20 +38,23 @@ internal sealed class ResponseSender(long seq, IActorRef stage, ResponseContext 
     /// Ends a response that failed or timed out as <paramref name="ending"/> says: cut short after what
     /// was committed, or an error response of its own naming <paramref name="requestId"/> (never the
     /// exception's text, except a request-body error's message, which is about the client's request);
-    /// <paramref name="close"/> closes the connection after that error response.
+    /// <paramref name="close"/> closes the connection after that error response. Returns the body bytes
+    /// it sent (for the access log).
     /// </summary>
-    public void End(ResponseEnding ending, ResponseState response, string requestId, bool close = false)
+    public int End(ResponseEnding ending, ResponseState response, string requestId, bool close = false)
     {
         if (ending.Truncated)
         {
+            var pending = response.PendingBytes;
             Tell(new ResponseOut { Seq = seq, Context = context, Head = TakeHead(response), Chunks = response.TakePending(), IsAbort = true });
-            return;
+            return pending;
         }
         var error = ending.BodyError is { } bodyError
             ? ErrorResponse.Refused(ending.Status, bodyError.Message)
             : ErrorResponse.Failed(ending.Status, requestId, ending.RetryAfter);
         _headSent = true;
         Tell(error.ToResponseOut(seq, close ? context with { KeepAlive = false } : context));
+        return error.Body.Length;
     }
 
     private ResponseHead? TakeHead(ResponseState response)

@@ -5,6 +5,7 @@ using Akka.Event;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
 using Resume.Actors.Hosting;
+using Resume.Actors.Logging;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
@@ -28,7 +29,6 @@ public sealed class ConnectionActor : ActorBase
 {
     public static readonly Props Props = NewActorProducer<ConnectionActor>.SmallMailboxProps();
 
-    private ILoggingAdapter? _log;
     // Only blocking requests are tracked: their Aborted must be cancelled from here, since their
     // own thread may be blocked. Every other request learns of a disconnect when this actor stops.
     private Dictionary<IActorRef, CancellationTokenSource>? _blocking;
@@ -45,11 +45,11 @@ public sealed class ConnectionActor : ActorBase
 
     /// <summary>
     /// Serve <paramref name="Socket"/>, over TLS by <paramref name="Https"/> when it came to the HTTPS
-    /// listener (null: plain HTTP); sent once, right after the actor is created.
+    /// listener (null: plain HTTP); sent once, right after the actor is created. <paramref name="Logs"/>: the server's.
     /// </summary>
     public sealed record Start(
         Socket Socket, AppBinding Apps, ServerSettings Settings, ConnectionHost Host, long ConnectionId, ServerStats Stats, Executor Executor, IClusterBackend Cluster, CancellationToken Stopping,
-        HttpsSettings? Https = null);
+        ResumeLogs Logs, HttpsSettings? Https = null);
 
     /// <summary>The TLS handshake of an HTTPS connection ended: <paramref name="Tls"/> when it succeeded, else why not.</summary>
     internal sealed record HandshakeDone(TlsConnection? Tls, Exception? Error);
@@ -108,9 +108,6 @@ public sealed class ConnectionActor : ActorBase
     /// </summary>
     internal sealed record Crash(Exception Error);
 
-    // Made on first use: a logger per connection costs its source's name, and most never log.
-    private ILoggingAdapter Log => _log ??= Context.GetLogger();
-
     protected override bool Receive(object message)
     {
         switch (message)
@@ -146,7 +143,7 @@ public sealed class ConnectionActor : ActorBase
                 StopWhenClosed();
                 return true;
             case RequestRejected rejected:
-                Log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
+                ConnectionLog.Refused(_start.Logs.Connection, _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
                 return true;
             case Drain:
                 _draining = true;
@@ -214,7 +211,7 @@ public sealed class ConnectionActor : ActorBase
         var trusted = _start.Settings.TrustedProxies;
         if (!trusted.IsEmpty && !trusted.Contains(_endpoints.RemoteAddr))
         {
-            Log.Debug("Connection {0} from {1}: not a trusted proxy, so its PROXY header is not taken; closed.", _start.ConnectionId, _endpoints.RemoteAddr);
+            ConnectionLog.ProxyHeaderRefused(_start.Logs.Connection, _start.ConnectionId, _endpoints.RemoteAddr, "not a trusted proxy");
             CloseUnserved();
             return;
         }
@@ -234,8 +231,8 @@ public sealed class ConnectionActor : ActorBase
         RemoveSetupDeadline();
         if (read.Header is not { } header || _draining)
         {
-            Log.Debug("Connection {0} from {1}: no PROXY header{2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr,
-                timedOut ? $" within {_start.Settings.Limits.HeaderTimeout}" : "", read.Error?.Message ?? "draining");
+            ConnectionLog.ProxyHeaderRefused(_start.Logs.Connection, _start.ConnectionId, _endpoints.RemoteAddr,
+                timedOut ? $"none within {_start.Settings.Limits.HeaderTimeout}" : read.Error?.Message ?? "draining");
             CloseUnserved();
             return;
         }
@@ -281,7 +278,7 @@ public sealed class ConnectionActor : ActorBase
         done.Tls?.Dispose();
         if (done.Tls is null)
         {
-            Log.Debug("Connection {0} from {1}: TLS handshake failed{2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr,
+            ConnectionLog.TlsHandshakeFailed(_start.Logs.Connection, _start.ConnectionId, _endpoints.RemoteAddr,
                 timedOut ? $" (not done within {_start.Https!.HandshakeTimeout})" : "", done.Error?.Message);
         }
         CloseUnserved();
@@ -329,7 +326,8 @@ public sealed class ConnectionActor : ActorBase
             _start.Executor,
             _start.Host.Timeouts,
             _start.Cluster,
-            _start.Stopping));
+            _start.Stopping,
+            _start.Logs));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
     }
@@ -371,7 +369,7 @@ public sealed class ConnectionActor : ActorBase
         }
         catch (AggregateException e)
         {
-            Log.Warning(e, "An Aborted callback of an app threw.");
+            ConnectionLog.AbortedCallbackThrew(_start.Logs.Connection, _start.ConnectionId, e);
         }
     }
 }

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using Akka;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Resume.Actors.Apps;
 using Resume.Actors.Hosting;
+using Resume.Actors.Logging;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Apps.Cluster;
@@ -28,7 +28,7 @@ namespace Resume.Actors.Server;
 /// </summary>
 public sealed class ServerActor : ReceiveActor
 {
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ResumeLogs _logs;
     private readonly ServerSettings _settings;
     private readonly AppBinding _apps;
     private readonly ServerStats _stats;
@@ -53,8 +53,9 @@ public sealed class ServerActor : ReceiveActor
     private ConnectionHost[] _hosts = [];
     private int _nextHost;
 
-    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener, Socket? httpsListener)
+    public ServerActor(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener, Socket? httpsListener, ResumeLogs logs)
     {
+        _logs = logs;
         _settings = settings;
         _apps = apps;
         _stats = stats;
@@ -76,7 +77,7 @@ public sealed class ServerActor : ReceiveActor
             _stats.Listening = false;
             _listener.Dispose();
             _httpsListener?.Dispose();
-            _log.Info("Unbound; no new connections are accepted.");
+            ServerLog.Unbound(_logs.Server);
             Sender.Tell(Done.Instance);
         });
         Receive<Retire>(_ => OnRetire());
@@ -89,8 +90,10 @@ public sealed class ServerActor : ReceiveActor
 
     /// <param name="listener">A socket already bound and listening (see <see cref="ResumeServer"/>), so bind errors surface at start.</param>
     /// <param name="httpsListener">The same for HTTPS (<see cref="ServerSettings.Https"/>), or null when it is off.</param>
-    public static Props Props(ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener, Socket? httpsListener = null) =>
-        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, cluster, listener, httpsListener));
+    /// <param name="logs">Where the server, its connections and requests log (see <see cref="ResumeLogs"/>).</param>
+    public static Props Props(
+        ServerSettings settings, AppBinding apps, ServerStats stats, Executor executor, IClusterBackend cluster, Socket listener, Socket? httpsListener, ResumeLogs logs) =>
+        Akka.Actor.Props.Create(() => new ServerActor(settings, apps, stats, executor, cluster, listener, httpsListener, logs));
 
     /// <summary>Ask for the bound address; answered with <see cref="Bound"/>.</summary>
     public sealed class GetBinding
@@ -201,7 +204,7 @@ public sealed class ServerActor : ReceiveActor
         // started blocks this thread on an Ask, which with one actor thread (one core) deadlocks.
         _materializer = Context.Materializer(namePrefix: "resume");
         var graph = new ConnectionGraph(
-            _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader);
+            _settings.Limits, _settings.Connection, _settings.ReadBufferSize, _settings.WriteHighWaterMark, _settings.LingerTimeout, _settings.ServerHeader, _logs.Connection);
         var hosts = _settings.ConnectionHosts > 0 ? _settings.ConnectionHosts : Environment.ProcessorCount;
         // Every timeout of the server is on a host's table, checked on one tick per host.
         var tick = TimeoutTick.For(
@@ -213,17 +216,17 @@ public sealed class ServerActor : ReceiveActor
         // The scheduler starts its timer thread on first use and blocks its caller until then; were the
         // first use a burst of new connections, their threads would wait on a starved thread pool.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () => { });
-        _log.Info("Listening on http://{0} (at most {1} connections at once)", _endpoint, _settings.MaxConnections);
+        ServerLog.Listening(_logs.Server, _endpoint, _settings.MaxConnections);
         _stats.Listening = true;
 
-        Source.FromGraph(new SocketAcceptSource(_listener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax))
+        Source.FromGraph(new SocketAcceptSource(_listener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax, _logs.Server))
             .RunWith(
                 Sink.ActorRefWithAck<Socket>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
                 _materializer);
         if (_httpsListener is not null)
         {
-            _log.Info("Listening on https://{0}", _httpsListener.LocalEndPoint);
-            Source.FromGraph(new SocketAcceptSource(_httpsListener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax))
+            ServerLog.ListeningHttps(_logs.Server, _httpsListener.LocalEndPoint);
+            Source.FromGraph(new SocketAcceptSource(_httpsListener, _settings.AcceptBackoffInitial, _settings.AcceptBackoffMax, _logs.Server))
                 .Select(socket => new HttpsAccepted(socket))
                 .RunWith(
                     Sink.ActorRefWithAck<HttpsAccepted>(Self, AcceptStreamStarted.Instance, AcceptAck.Instance, AcceptStreamEnded.Instance, _ => AcceptStreamEnded.Instance),
@@ -232,8 +235,15 @@ public sealed class ServerActor : ReceiveActor
     }
 
     // A connection that crashed is closed, not restarted: its socket and stream are gone with it, and
-    // its requests stop (their iterators disposed). The others, and the listener, go on. Akka logs it.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    // its requests stop (their iterators disposed). The others, and the listener, go on. Logged once,
+    // under Resume.Connection (Akka's own logging of it is off).
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        e =>
+        {
+            ConnectionLog.Failed(_logs.Connection, e);
+            return Directive.Stop;
+        },
+        loggingEnabled: false);
 
     protected override void PostStop()
     {
@@ -247,6 +257,8 @@ public sealed class ServerActor : ReceiveActor
         (_executor as IDisposable)?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
+        // Every request has ended: the access log writes what it still holds, and closes its file.
+        _ = _logs.Access?.CompleteAsync();
     }
 
     private void OnAccepted(Socket socket, HttpsSettings? https)
@@ -272,7 +284,7 @@ public sealed class ServerActor : ReceiveActor
         var connection = Context.ActorOf(ConnectionActor.Props);
         var host = _hosts[_nextHost];
         _nextHost = (_nextHost + 1) % _hosts.Length;
-        connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster, _stopping.Token, https));
+        connection.Tell(new ConnectionActor.Start(socket, _apps, _settings, host, ++_connectionIds, _stats, _executor, _cluster, _stopping.Token, _logs, https));
         if (_retiring)
             connection.Tell(Transport.Connection.Retire.Instance);
         _connections.Add(connection);
@@ -316,7 +328,7 @@ public sealed class ServerActor : ReceiveActor
         _draining = true;
         while (_held.TryDequeue(out var held))
             held.Socket.Dispose();
-        _log.Info("Draining {0} connections (deadline {1}).", _connections.Count, _settings.DrainDeadline);
+        ServerLog.Draining(_logs.Server, _connections.Count, _settings.DrainDeadline);
         _stopping.Cancel();
         if (_connections.Count == 0)
         {
@@ -333,7 +345,7 @@ public sealed class ServerActor : ReceiveActor
     {
         if (_connections.Count == 0)
             return;
-        _log.Warning("Drain deadline passed with {0} connections open; their requests end with 503 (or cut short) and they close.", _connections.Count);
+        ServerLog.DrainDeadlinePassed(_logs.Server, _connections.Count);
         foreach (var connection in _connections)
             connection.Tell(ConnectionActor.DrainDeadlinePassed.Instance);
         // Those last responses get as long as a closing connection waits for its client; then it is over.
@@ -345,7 +357,7 @@ public sealed class ServerActor : ReceiveActor
     {
         if (_connections.Count == 0)
             return;
-        _log.Warning("{0} connections still open {1} after the drain deadline; closing them.", _connections.Count, _settings.LingerTimeout);
+        ServerLog.ClosingAfterDrain(_logs.Server, _connections.Count, _settings.LingerTimeout);
         foreach (var connection in _connections)
             Context.Stop(connection);
     }

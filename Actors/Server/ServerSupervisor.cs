@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.Event;
+using Resume.Actors.Logging;
 
 namespace Resume.Actors.Server;
 
@@ -14,13 +14,17 @@ namespace Resume.Actors.Server;
 /// </summary>
 public sealed class ServerSupervisor : ActorBase
 {
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ResumeLogs _logs;
     private readonly IActorRef _server;
 
-    public ServerSupervisor(Props server) => _server = Context.Watch(Context.ActorOf(server, "server"));
+    public ServerSupervisor(ResumeLogs logs, Props server)
+    {
+        _logs = logs;
+        _server = Context.Watch(Context.ActorOf(server, "server"));
+    }
 
-    /// <summary>Supervises the actor made by <paramref name="server"/> (a <see cref="ServerActor"/>'s props).</summary>
-    public static Props Props(Props server) => Akka.Actor.Props.Create(() => new ServerSupervisor(server));
+    /// <summary>Supervises the actor made by <paramref name="server"/> (a <see cref="ServerActor"/>'s props); logs its faults to <paramref name="logs"/>.</summary>
+    public static Props Props(ResumeLogs logs, Props server) => Akka.Actor.Props.Create(() => new ServerSupervisor(logs, server));
 
     protected override bool Receive(object message)
     {
@@ -37,10 +41,10 @@ public sealed class ServerSupervisor : ActorBase
     {
         if (e is ActorInitializationException or ActorKilledException or DeathPactException)
         {
-            _log.Error(e, "The server actor failed to start or was killed; the server stops.");
+            ServerLog.ServerStopped(_logs.Server, e);
             return Directive.Stop;
         }
-        _log.Warning(e, "The server actor failed handling a message; it goes on with its listener, connections and drain as they were.");
+        ServerLog.ServerResumed(_logs.Server, e);
         return Directive.Resume;
     }
 }

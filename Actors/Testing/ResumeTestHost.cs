@@ -75,8 +75,9 @@ public sealed class ResumeTestHost : IAsyncDisposable
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = configuration, DisableDefaults = true });
-        // Warnings and errors reach the test's output; the server's info lines would drown it.
-        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        // Warnings and errors reach the test's output; the server's info lines would drown it. A rule, not
+        // the minimum level: resume.logging.level is a rule too, beneath the host's for the same category.
+        builder.Logging.AddConsole().AddFilter((string?)null, LogLevel.Warning);
         services?.Invoke(builder.Services);
         builder.Services.AddResume(resume =>
         {

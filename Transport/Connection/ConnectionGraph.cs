@@ -3,6 +3,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Microsoft.Extensions.Logging;
 using Resume.Transport.Http;
 using Resume.Transport.Sockets;
 using Resume.Transport.Timeouts;
@@ -21,12 +22,12 @@ public sealed class ConnectionGraph
 {
     private readonly Akka.Streams.Fusing.FusedGraph<ClosedShape, NotUsed> _fused;
 
-    public ConnectionGraph(HttpLimits limits, ConnectionSettings connection, int readBufferSize, long writeHighWaterMark, TimeSpan linger, string serverName)
+    public ConnectionGraph(HttpLimits limits, ConnectionSettings connection, int readBufferSize, long writeHighWaterMark, TimeSpan linger, string serverName, ILogger? log = null)
     {
         var graph = Source.FromGraph(new SocketReadSource(readBufferSize))
             .Via(new HttpRequestParser(limits))
             .Via(new ConnectionStage(connection))
-            .Via(new HttpResponseRenderer(serverName))
+            .Via(new HttpResponseRenderer(serverName, log))
             .To(new SocketWriteSink(writeHighWaterMark, linger, connection.MinResponseRate));
         _fused = Fusing.Aggressive(graph);
     }

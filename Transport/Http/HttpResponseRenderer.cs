@@ -1,7 +1,8 @@
 using System.Text;
-using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Resume.Transport.Sockets;
 
 namespace Resume.Transport.Http;
@@ -11,9 +12,10 @@ namespace Resume.Transport.Http;
 /// else chunked for HTTP/1.1, else close-delimited; no body for HEAD, 1xx, 204 and 304. A head and
 /// the chunks that come with it leave as one write. After a response that must close the connection
 /// it completes, and the write sink closes the socket once every byte is out (with a reset when a
-/// close-delimited response was cut short).
+/// close-delimited response was cut short). An app's body longer than its Content-Length is logged to
+/// <paramref name="log"/> (the connections', category Resume.Connection).
 /// </summary>
-public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowShape<ResponseOut, OutgoingBytes>>
+public sealed partial class HttpResponseRenderer(string serverName, ILogger? log = null) : GraphStage<FlowShape<ResponseOut, OutgoingBytes>>
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
     private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
@@ -151,7 +153,7 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
                 case Framing.Sized:
                     if (chunk.Length > _remaining)
                     {
-                        Log.Warning("A response body is longer than its Content-Length {0}; the excess is dropped and the connection closed.", _remaining);
+                        BodyPastContentLength(_stage.Log, _remaining);
                         chunk = chunk[..(int)_remaining];
                         _closeAfter = true;
                     }
@@ -182,4 +184,10 @@ public sealed class HttpResponseRenderer(string serverName) : GraphStage<FlowSha
     }
 
     private string ServerName => serverName;
+
+    private ILogger Log { get; } = log ?? NullLogger.Instance;
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning,
+        Message = "A response body is longer than its Content-Length (a chunk came with {RemainingBytes} bytes left); the excess is dropped and the connection closed.")]
+    private static partial void BodyPastContentLength(ILogger log, long remainingBytes);
 }

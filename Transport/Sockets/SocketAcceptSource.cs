@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Resume.Transport.Sockets;
 
@@ -14,8 +15,9 @@ namespace Resume.Transport.Sockets;
 /// in the kernel's backlog meanwhile, and is accepted once a descriptor is free. A run of failures is
 /// logged once as it begins and once as it ends, never per attempt. Out of descriptors, it gives the
 /// process a <see cref="DescriptorReserve"/> back, and accepts again only once it could take it anew.
+/// Those two lines go to <paramref name="log"/> (the server's, category Resume.Server).
 /// </summary>
-public sealed class SocketAcceptSource(Socket listener, TimeSpan initialBackoff, TimeSpan maxBackoff) : GraphStage<SourceShape<Socket>>
+public sealed partial class SocketAcceptSource(Socket listener, TimeSpan initialBackoff, TimeSpan maxBackoff, ILogger? log = null) : GraphStage<SourceShape<Socket>>
 {
     // Room for the runtime to start threads and load assemblies while connections hold every other
     // descriptor (DescriptorReserve); each loaded assembly keeps one or two open.
@@ -115,8 +117,7 @@ public sealed class SocketAcceptSource(Socket listener, TimeSpan initialBackoff,
             {
                 _pausedSince = Stopwatch.GetTimestamp();
                 _backoff = _stage.InitialBackoff;
-                Log.Warning("Accepting paused: {0} ({1}). Retrying after {2} ms, then up to every {3} ms, until it works again.",
-                    Describe(error), error, _backoff.TotalMilliseconds, _stage.MaxBackoff.TotalMilliseconds);
+                AcceptingPaused(_stage.Log, Describe(error), error, _backoff.TotalMilliseconds, _stage.MaxBackoff.TotalMilliseconds);
             }
             else
             {
@@ -127,8 +128,7 @@ public sealed class SocketAcceptSource(Socket listener, TimeSpan initialBackoff,
 
         private void Resumed()
         {
-            Log.Info("Accepting again after {0:F0} ms paused ({1} failed attempts).",
-                Stopwatch.GetElapsedTime(_pausedSince).TotalMilliseconds, _failures);
+            AcceptingAgain(_stage.Log, Stopwatch.GetElapsedTime(_pausedSince).TotalMilliseconds, _failures);
             _failures = 0;
         }
 
@@ -142,7 +142,16 @@ public sealed class SocketAcceptSource(Socket listener, TimeSpan initialBackoff,
 
     private Socket Listener => listener;
 
+    private ILogger Log { get; } = log ?? NullLogger.Instance;
+
     private TimeSpan InitialBackoff => initialBackoff;
 
     private TimeSpan MaxBackoff => maxBackoff;
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
+        Message = "Accepting paused: {Reason} ({SocketError}). Retrying after {BackoffMs} ms, then up to every {MaxBackoffMs} ms, until it works again.")]
+    private static partial void AcceptingPaused(ILogger log, string reason, SocketError socketError, double backoffMs, double maxBackoffMs);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Accepting again after {PausedMs:F0} ms paused ({Failures} failed attempts).")]
+    private static partial void AcceptingAgain(ILogger log, double pausedMs, int failures);
 }
