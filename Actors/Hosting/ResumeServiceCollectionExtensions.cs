@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
+using Resume.Actors.Metrics;
 using Resume.Actors.Server;
 using Resume.Apps.Routing;
 
@@ -76,6 +77,7 @@ public static class ResumeServiceCollectionExtensions
             });
         });
         services.AddHostedService<HangupSignal>();
+        OtlpExport.AddTo(services, settings.Metrics);
         return services;
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
+using Resume.Actors.Metrics;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Apps.Serving;
@@ -135,6 +136,7 @@ public sealed partial class RequestActor : ActorBase
         if (_app?.DisposeFailure is { } disposeFailure)
             Log.Error(disposeFailure, "[{0}] Disposing the app's iterator threw.", _start.RequestId);
         _start.Stats.Ended(_outcome.Value);
+        _start.Stats.Metrics.RequestEnded(_status, _start.Head.MinorVersion, RequestEnd.Of(_outcome.Value, _app, _input?.BytesRead ?? 0, _status.BytesOut));
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
         if (_options.Blocking)
@@ -148,6 +150,7 @@ public sealed partial class RequestActor : ActorBase
         _status = new RequestStatus(start.RequestId, start.Route.Name, start.Head.Method, start.Head.Path, Self);
         start.Stats.RequestActorStarted();
         start.Stats.InFlight[start.RequestId] = _status;
+        start.Stats.Metrics.RequestStarted(_status, start.Endpoints.UrlScheme);
         _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, start.Aborted.Token, allowsSyncReads: _options.Blocking || _options.Prebuffer);
         var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
         var environ = EnvironFactory.Create(

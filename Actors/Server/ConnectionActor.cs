@@ -5,6 +5,7 @@ using Akka.Event;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
 using Resume.Actors.Hosting;
+using Resume.Actors.Metrics;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
@@ -138,6 +139,7 @@ public sealed class ConnectionActor : ActorBase
                 return true;
             case RequestRejected rejected:
                 Log.Info("Connection {0} from {1}: refused with {2}: {3}", _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
+                _start.Stats.Metrics.Rejected(RejectionReasons.Of(rejected.Cause), rejected.Status);
                 return true;
             case Drain:
                 _draining = true;

@@ -231,6 +231,7 @@ public sealed class ServerActor : ReceiveActor
         (_executor as IDisposable)?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
+        _stats.Metrics.Dispose();
     }
 
     private void OnAccepted(Socket socket, HttpsSettings? https)
@@ -266,7 +267,10 @@ public sealed class ServerActor : ReceiveActor
         if (_connections.Count < _settings.MaxConnections)
             acceptStream.Tell(AcceptAck.Instance);
         else
+        {
             _acksOwed.Enqueue(acceptStream);
+            _stats.Metrics.AcceptPaused();
+        }
     }
 
     private void OnClosed(IActorRef connection)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Akka.Actor;
+using Resume.Actors.Metrics;
 
 namespace Resume.Actors.Stats;
 
@@ -15,6 +17,9 @@ public sealed class RequestStatus(string id, string app, string method, string p
     private long _since = Environment.TickCount64;
     private long _bytesIn;
     private long _bytesOut;
+    // Set while the metrics watch this request (RequestStarted to RequestEnded): its suspensions are counted.
+    private ServerMetrics? _metrics;
+    private string? _countedWait;
 
     public string Id { get; } = id;
 
@@ -26,6 +31,19 @@ public sealed class RequestStatus(string id, string app, string method, string p
     public string Method { get; } = method;
 
     public string Path { get; } = path;
+
+    /// <summary>When the request started (<see cref="Stopwatch.GetTimestamp"/>), for its duration.</summary>
+    public long StartedTimestamp { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>The method as OpenTelemetry's <c>http.request.method</c> has it: a known method, or <c>_OTHER</c> (so a client cannot make series at will).</summary>
+    public string MetricMethod => Method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "CONNECT" or "OPTIONS" or "TRACE" or "PATCH" => Method,
+        _ => "_OTHER",
+    };
+
+    /// <summary>The request's url.scheme while the metrics watch it; null before.</summary>
+    public string? Scheme { get; private set; }
 
     /// <summary>running, suspended (on <see cref="WaitingOn"/>), backpressured (the client is slow), backing-off (empty chunks), pre-buffering.</summary>
     public string State => _state;
@@ -45,6 +63,41 @@ public sealed class RequestStatus(string id, string app, string method, string p
         _state = state;
         _waitingOn = waitingOn;
         Interlocked.Exchange(ref _since, Environment.TickCount64);
+        if (_metrics is not null)
+            CountSuspension(state, waitingOn);
+    }
+
+    /// <summary>From now on each suspension of this request is counted in <paramref name="metrics"/>.</summary>
+    internal void Watch(ServerMetrics metrics, string scheme)
+    {
+        _metrics = metrics;
+        Scheme = scheme;
+        CountSuspension(_state, _waitingOn);
+    }
+
+    /// <summary>The request ended: a suspension it ended in no longer counts.</summary>
+    internal void Unwatch()
+    {
+        if (_metrics is null)
+            return;
+        CountSuspension("ended", null);
+        _metrics = null;
+    }
+
+    // Suspended, blocked on a future (a blocking app) or pre-buffering count as waiting, on the body
+    // or on any other future: the app's own futures carry no name the server could trust to be few.
+    private void CountSuspension(string state, string? waitingOn)
+    {
+        var wait = state is "suspended" or "blocked" or "pre-buffering"
+            ? waitingOn == "request body" ? "request_body" : "future"
+            : null;
+        if (wait == _countedWait)
+            return;
+        if (_countedWait is not null)
+            _metrics!.Suspended(_countedWait, -1);
+        if (wait is not null)
+            _metrics!.Suspended(wait, 1);
+        _countedWait = wait;
     }
 
     public void SetBytesIn(long bytes) => Interlocked.Exchange(ref _bytesIn, bytes);
