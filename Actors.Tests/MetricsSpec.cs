@@ -105,6 +105,69 @@ public sealed class MetricsSpec(ITestOutputHelper output) : ServerSpec(output)
         Assert.True(after.Value("resume_steps_total") >= 200);
     }
 
+    [Fact]
+    public async Task Suspended_requests_are_counted_by_what_they_wait_on()
+    {
+        var settings = TestServers.Settings with { StatusPath = "/_status", Metrics = TestServers.Settings.Metrics with { PrometheusPath = Path } };
+        using var release = new ManualResetEventSlim();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var peer = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        peer.Start();
+        using var outside = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await outside.ConnectAsync((System.Net.IPEndPoint)peer.LocalEndpoint);
+        using var inside = await peer.AcceptSocketAsync();
+        App app = (environ, startResponse) => Waits(environ, startResponse, gate.Task, release, inside);
+        var server = TestServers.Start(Sys, AppBinding.Single("app", app, settings.DefaultAppOptions), settings);
+
+        var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RawHttpClient.ConnectAsync(server.Endpoint)));
+        await clients[0].SendAsync("POST /body HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\n012");
+        await clients[1].SendAsync(Get("/work"));
+        await clients[2].SendAsync(Get("/ready"));
+        await clients[3].SendAsync(Get("/wait"));
+        await AwaitAssertAsync(
+            () => Assert.Equal(4, server.Stats.InFlight.Values.Count(r => r.State == "suspended")), Dilated(TimeSpan.FromSeconds(10)));
+
+        var scrape = await PrometheusScrape.GetAsync(server.Endpoint, Path);
+        foreach (var wait in new[] { "request_body", "executor", "readiness", "future" })
+            Assert.Equal(1, scrape.Value("resume_requests_suspended", $"resume_wait={wait}"));
+        Assert.Equal(
+            new Dictionary<string, string?> { ["/body"] = "request body", ["/work"] = "executor", ["/ready"] = "readiness", ["/wait"] = "future" },
+            server.Stats.InFlight.Values.ToDictionary(r => r.Path, r => r.WaitingOn));
+
+        await clients[0].SendAsync("3456789");
+        release.Set();
+        await outside.SendAsync("x"u8.ToArray());
+        gate.SetResult();
+        foreach (var client in clients)
+        {
+            Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+            await client.DisposeAsync();
+        }
+        await AwaitAssertAsync(() => Assert.Empty(server.Stats.InFlight), Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, (await PrometheusScrape.GetAsync(server.Endpoint, Path)).Value("resume_requests_suspended"));
+    }
+
+    private static IEnumerable<Step> Waits(Environ environ, StartResponse startResponse, Task gate, ManualResetEventSlim release, System.Net.Sockets.Socket inside)
+    {
+        switch (environ.PathInfo)
+        {
+            case "/body":
+                yield return environ.Input.ReadToEndAsync();
+                break;
+            case "/work":
+                yield return environ.Async.SubmitAsync(() => release.Wait(TimeSpan.FromSeconds(30)));
+                break;
+            case "/ready":
+                yield return Step.Readable(inside);
+                break;
+            default:
+                yield return gate;
+                break;
+        }
+        startResponse("200 OK", [new("Content-Type", "text/plain")]);
+        yield return "ok";
+    }
+
     /// <summary>/hello, /echo (reads the body and sends it back), /wait (until <paramref name="gate"/> completes), and 404 elsewhere.</summary>
     private static App App(Task gate) => (environ, startResponse) => Run(environ, startResponse, gate);
 

@@ -47,7 +47,7 @@ public sealed class ServerMetrics : IDisposable
         _openConnections = Meter.CreateUpDownCounter<long>("resume.connections.open", "{connection}", "Connections open now.");
         _connections = Meter.CreateCounter<long>("resume.connections", "{connection}", "Connections accepted.");
         _suspended = Meter.CreateUpDownCounter<long>("resume.requests.suspended", "{request}",
-            "Requests suspended now, by what they wait on (resume.wait: request_body or future).");
+            "Requests suspended now, by what they wait on (resume.wait: request_body, io, cluster, topic, readiness, executor, or future).");
         _steps = Meter.CreateCounter<long>("resume.steps", "{step}", "Steps of app iterators, counted when their request ends.");
         _bodyReceived = Meter.CreateCounter<long>("resume.request.body.received", "By", "Request body bytes the apps read, counted when their request ends.");
         _bodySent = Meter.CreateCounter<long>("resume.response.body.sent", "By", "Response body bytes the apps produced, counted when their request ends.");

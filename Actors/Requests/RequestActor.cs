@@ -322,7 +322,7 @@ public sealed partial class RequestActor : ActorBase
             TimeOut("suspend timeout", _options.SuspendTimeout);
     }
 
-    private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : future.AsyncState as string ?? "future";
+    private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : FutureKind.Of(future) ?? "future";
 
     private void BackOff()
     {

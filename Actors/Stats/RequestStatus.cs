@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Resume.Actors.Metrics;
+using Resume.Apps;
 
 namespace Resume.Actors.Stats;
 
@@ -84,12 +85,18 @@ public sealed class RequestStatus(string id, string app, string method, string p
         _metrics = null;
     }
 
-    // Suspended, blocked on a future (a blocking app) or pre-buffering count as waiting, on the body
-    // or on any other future: the app's own futures carry no name the server could trust to be few.
+    // Suspended, blocked on a future (a blocking app) or pre-buffering count as waiting: on the body,
+    // on a kind of future the server's facades label (FutureKind), or on any other future. An app's
+    // own AsyncState names it on the status endpoint but not here: a metric attribute must have few values.
     private void CountSuspension(string state, string? waitingOn)
     {
         var wait = state is "suspended" or "blocked" or "pre-buffering"
-            ? waitingOn == "request body" ? "request_body" : "future"
+            ? waitingOn switch
+            {
+                FutureKind.RequestBody => "request_body",
+                FutureKind.Io or FutureKind.Cluster or FutureKind.Topic or FutureKind.Readiness or FutureKind.Executor => waitingOn,
+                _ => "future",
+            }
             : null;
         if (wait == _countedWait)
             return;
