@@ -69,10 +69,16 @@ public sealed class StatusPageSpec(ITestOutputHelper output) : ServerSpec(output
         Assert.Equal("", await page.Locator("#error").InnerTextAsync());
     }
 
-    private static App Waiter(Task gate) => (environ, startResponse) => Wait(gate, startResponse);
+    private static App Waiter(Task gate) => (environ, startResponse) => Wait(environ, gate, startResponse);
 
-    private static IEnumerable<Step> Wait(Task gate, StartResponse startResponse)
+    private static IEnumerable<Step> Wait(Environ environ, Task gate, StartResponse startResponse)
     {
+        // Only /wait/N waits: a browser may ask for more than the page (an icon, say).
+        if (!environ.PathInfo.StartsWith("/wait/", StringComparison.Ordinal))
+        {
+            startResponse("404 Not Found", [new("Content-Type", "text/plain")]);
+            yield break;
+        }
         yield return gate;
         startResponse("200 OK", [new("Content-Type", "text/plain")]);
         yield return "done";

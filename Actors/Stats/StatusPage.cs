@@ -18,6 +18,8 @@ public static class StatusPage
         <meta charset="utf-8">
         <title>Resume status</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <!-- No icon: else the browser asks the app for /favicon.ico at every visit. -->
+        <link rel="icon" href="data:,">
         <style>
           body { font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }
           h1 { font-size: 1.3em; margin: 0 0 .3em; }
