@@ -13,8 +13,12 @@ using Resume.Apps;
 namespace Resume.Actors.Tests;
 
 /// <summary>resume.metrics.otlp: a host made with AddResume sends its metrics to the collector HOCON names.</summary>
+[Collection(Collection)]
 public sealed class OtlpExportSpec
 {
+    /// <summary>Specs that must not run while this one's OpenTelemetry listener takes every "Resume" meter.</summary>
+    public const string Collection = "OpenTelemetry listener";
+
     [Fact]
     public async Task With_an_endpoint_the_metrics_are_posted_over_http_protobuf_every_interval()
     {
