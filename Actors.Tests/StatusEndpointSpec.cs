@@ -45,6 +45,7 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
                 Assert.Equal("suspended", r.GetProperty("state").GetString());
                 Assert.Equal("future", r.GetProperty("waiting_on").GetString());
                 Assert.True(r.GetProperty("since").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+                Assert.True(r.GetProperty("for_seconds").GetDouble() >= 0);
             });
         }
 
@@ -85,6 +86,26 @@ public sealed class StatusEndpointSpec(ITestOutputHelper output) : ServerSpec(ou
         {
             await host.StopAsync();
         }
+    }
+
+    [Theory]
+    [InlineData("/_status", "*/*", "application/json")]
+    [InlineData("/_status", "text/html,application/xhtml+xml,*/*;q=0.8", "text/html; charset=utf-8")]
+    [InlineData("/_status?format=html", "*/*", "text/html; charset=utf-8")]
+    [InlineData("/_status?format=json", "text/html", "application/json")]
+    public async Task JSON_for_tools_the_page_for_browsers(string target, string accept, string contentType)
+    {
+        var settings = TestServers.Settings with { StatusPath = "/_status" };
+        var server = TestServers.Start(Sys, TestServers.Demo(settings), settings);
+        await using var client = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await client.SendAsync($"GET {target} HTTP/1.1\r\nHost: t\r\nAccept: {accept}\r\n\r\n");
+        var response = await client.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.Equal(contentType, response.Header("Content-Type"));
+        if (contentType == "application/json")
+            Assert.True(JsonDocument.Parse(response.Body).RootElement.TryGetProperty("in_flight", out _));
+        else
+            Assert.Contains("<title>Resume status</title>", response.BodyText, StringComparison.Ordinal);
     }
 
     private static async Task<JsonDocument> GetStatusAsync(ResumeServer server)

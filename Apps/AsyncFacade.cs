@@ -119,9 +119,12 @@ public sealed class AsyncFacade(CancellationToken aborted, TimeSpan defaultTimeo
 
     /// <summary>Runs blocking or heavy work on the executor, off the actor threads.</summary>
     public Task<T> SubmitAsync<T>(Func<T> work, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
-        Run(token => executor.Submit(work, token), timeout, cancellation, "submitted work");
+        Run(token => executor.Submit(work, token), timeout, cancellation, "submitted work", FutureKind.Executor);
 
-    private async Task<T> Run<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout, CancellationToken cancellation, string what)
+    private Task<T> Run<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout, CancellationToken cancellation, string what, string kind = FutureKind.Io) =>
+        FutureKind.Label(RunWithTimeout(operation, timeout, cancellation, what), kind);
+
+    private async Task<T> RunWithTimeout<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout, CancellationToken cancellation, string what)
     {
         var limit = timeout ?? defaultTimeout;
         using var timer = new CancellationTokenSource();

@@ -66,7 +66,10 @@ public abstract class RequestInput
     /// Reads the whole body. Past <paramref name="limit"/> bytes it fails with
     /// <see cref="RequestBodyTooLargeException"/>, which the server answers with 413 if the app lets it escape.
     /// </summary>
-    public async Task<byte[]> ReadToEndAsync(long limit = long.MaxValue, CancellationToken cancellation = default)
+    public Task<byte[]> ReadToEndAsync(long limit = long.MaxValue, CancellationToken cancellation = default) =>
+        FutureKind.Label(ReadAllAsync(limit, cancellation), FutureKind.RequestBody);
+
+    private async Task<byte[]> ReadAllAsync(long limit, CancellationToken cancellation)
     {
         using var collected = new MemoryStream();
         while (true)
@@ -84,7 +87,10 @@ public abstract class RequestInput
     /// Reads one line, up to and including its LF, decoded as Latin-1 (one char a byte); an empty
     /// string means the body has ended. Fails with <see cref="InvalidDataException"/> past <paramref name="limit"/> bytes.
     /// </summary>
-    public async Task<string> ReadLineAsync(int limit = 64 * 1024, CancellationToken cancellation = default)
+    public Task<string> ReadLineAsync(int limit = 64 * 1024, CancellationToken cancellation = default) =>
+        FutureKind.Label(ReadOneLineAsync(limit, cancellation), FutureKind.RequestBody);
+
+    private async Task<string> ReadOneLineAsync(int limit, CancellationToken cancellation)
     {
         var line = new StringBuilder();
         while (true)

@@ -34,11 +34,11 @@ public readonly struct Step
 
     /// <summary>Resumes the app when <paramref name="socket"/> has data to read (or has reached its end).</summary>
     public static Step Readable(System.Net.Sockets.Socket socket, CancellationToken cancellation = default) =>
-        Wait(SocketReadiness.WhenReadable(socket, cancellation));
+        Wait(FutureKind.Label(SocketReadiness.WhenReadable(socket, cancellation), FutureKind.Readiness));
 
     /// <summary>Resumes the app when <paramref name="socket"/> can take more bytes.</summary>
     public static Step Writable(System.Net.Sockets.Socket socket, CancellationToken cancellation = default) =>
-        Wait(SocketReadiness.WhenWritable(socket, cancellation));
+        Wait(FutureKind.Label(SocketReadiness.WhenWritable(socket, cancellation), FutureKind.Readiness));
 
     /// <summary>
     /// The set form: resumes the app when any of <paramref name="readers"/> is readable or any of
@@ -50,7 +50,7 @@ public readonly struct Step
         out Task<ReadySockets> ready,
         CancellationToken cancellation = default)
     {
-        ready = SocketReadiness.WhenAny(readers, writers, cancellation);
+        ready = FutureKind.Label(SocketReadiness.WhenAny(readers, writers, cancellation), FutureKind.Readiness);
         return Wait(ready);
     }
 

@@ -50,6 +50,10 @@ public sealed class ClusterFacadeAcrossNodesSpec(ITestOutputHelper output) : Ser
         Assert.Equal(12, members.Sum(member => member.GetProperty("entities").GetProperty("counter").GetInt32()));
         foreach (var member in members)
             Assert.Equal(homes.Values.Count(home => home == member.GetProperty("address").GetString()), member.GetProperty("entities").GetProperty("counter").GetInt32());
+        // And its metrics count the members by status.
+        var metrics = new PrometheusScrape((await b.GetAsync("/_metrics")).BodyText);
+        Assert.Equal(3, metrics.Value("resume_cluster_members", "resume_cluster_member_status=Up"));
+        Assert.Equal(3, metrics.Value("resume_cluster_members"));
 
         // A post on A reaches long polls waiting on B and C, once their subscriptions reached A by gossip.
         var pollB = b.GetAsync("/chat/room1?after=0&wait=20");
@@ -174,6 +178,7 @@ public sealed class ClusterFacadeAcrossNodesSpec(ITestOutputHelper output) : Ser
                     "resume.cluster.host = \"127.0.0.1\"",
                     "resume.cluster.join-timeout = 60s",
                     "resume.server.status-path = \"/_status\"",
+                    "resume.metrics.prometheus-path = \"/_metrics\"",
                     "akka.cluster.split-brain-resolver.stable-after = 2s",
                     "akka.cluster.failure-detector.heartbeat-interval = 500ms",
                     "akka.cluster.failure-detector.acceptable-heartbeat-pause = 1500ms",

@@ -23,7 +23,8 @@ public sealed class DedicatedExecutor : Executor, IDisposable
 
     public override Task<T> Submit<T>(Func<T> work, CancellationToken cancellation = default)
     {
-        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Its AsyncState names it for the status endpoint and metrics (what a request waits on).
+        var result = new TaskCompletionSource<T>(FutureKind.Executor, TaskCreationOptions.RunContinuationsAsynchronously);
         var registration = cancellation.Register(() => result.TrySetCanceled(cancellation));
         _queue.Add(() =>
         {

@@ -7,6 +7,7 @@ using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
 using Resume.Actors.Health;
 using Resume.Actors.Logging;
+using Resume.Actors.Metrics;
 using Resume.Actors.Server;
 using Resume.Actors.Stats;
 using Resume.Apps;
@@ -101,13 +102,20 @@ public sealed class ResumeServer
         int InFlight() => stats.InFlight.Count;
         var backend = cluster?.Invoke(executor, InFlight)
             ?? ClusterServices.StartLocal(system, settings.Cluster, ClusterTypes.Resolve(settings.Cluster), executor, InFlight);
+        if (settings.Cluster.Enabled)
+            stats.Metrics.ObserveClusterMembers(() => backend.Members.GroupBy(m => m.Status).Select(g => KeyValuePair.Create(g.Key, g.Count())));
         var served = apps
-            .WithStatusEndpoint(settings.StatusPath, StatusApp.For(stats, backend), settings.OptionsFor("status"))
+            .WithStatusEndpoint(settings.StatusPath, OperatorAccess.Guard(StatusApp.For(stats, backend), settings.StatusToken), settings.OptionsFor("status"))
+            .WithEndpoint("metrics", settings.Metrics.PrometheusPath, PrometheusEndpoint(settings, stats), settings.OptionsFor("metrics"))
             .WithEndpoint("health", settings.LivenessPath, HealthApp.Liveness, settings.OptionsFor("health"))
             .WithEndpoint("health", settings.ReadinessPath, HealthApp.For(readiness), settings.OptionsFor("health"));
         var actor = system.ActorOf(ServerSupervisor.Props(logs, ServerActor.Props(settings, served, stats, executor, backend, listener, httpsListener, logs)), name);
         return new ResumeServer(actor, (IPEndPoint)listener.LocalEndPoint!, (IPEndPoint?)httpsListener?.LocalEndPoint, stats, readiness, logs);
     }
+
+    // Made only when the path is on: with no listener, the instruments stay disabled and cost nothing.
+    private static App PrometheusEndpoint(ServerSettings settings, ServerStats stats) =>
+        settings.Metrics.PrometheusPath is null ? (_, _) => [] : OperatorAccess.Guard(MetricsApp.For(stats.Metrics.Prometheus()), settings.StatusToken);
 
     /// <summary>
     /// Stops accepting, lets requests in flight finish (up to the drain deadline) and closes every

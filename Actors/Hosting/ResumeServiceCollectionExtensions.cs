@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
 using Resume.Actors.Logging;
+using Resume.Actors.Metrics;
 using Resume.Actors.Server;
 using Resume.Apps.Routing;
 
@@ -87,6 +88,7 @@ public static class ResumeServiceCollectionExtensions
         });
         services.AddHostedService<ServingStarted>();
         services.AddHostedService<HangupSignal>();
+        OtlpExport.AddTo(services, settings.Metrics);
         return services;
     }
 

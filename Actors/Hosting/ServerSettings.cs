@@ -4,6 +4,7 @@ using Resume.Actors.Apps;
 using Resume.Actors.Cluster;
 using Resume.Actors.Logging;
 using Resume.Actors.Proxies;
+using Resume.Actors.Metrics;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
@@ -87,6 +88,15 @@ public sealed record ServerSettings
     /// <summary>Where the status endpoint answers; null when it is off.</summary>
     public required string? StatusPath { get; init; }
 
+    /// <summary>
+    /// The token that lets a client other than loopback read the status endpoint and the metrics
+    /// (<c>Authorization: Bearer TOKEN</c> or <c>?token=TOKEN</c>); null: loopback only.
+    /// </summary>
+    public required string? StatusToken { get; init; }
+
+    /// <summary><c>resume.metrics</c>: the Prometheus path and the OTLP exporter.</summary>
+    public required MetricsSettings Metrics { get; init; }
+
     /// <summary>Threads of <c>environ.Executor</c>.</summary>
     public required int ExecutorThreads { get; init; }
 
@@ -138,6 +148,8 @@ public sealed record ServerSettings
             ServerHeader = server.Text("server-header", FieldValueProblem),
             App = server.Text("app"),
             StatusPath = OptionalPath(server, "status-path"),
+            StatusToken = server.Text("status-token", FieldValueProblem) is { Length: > 0 } token ? token : null,
+            Metrics = MetricsSettings.Read(resume.Section("metrics")),
             Limits = new HttpLimits
             {
                 MaxRequestLine = limits.SmallSize("max-request-line", 1),

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
 using Resume.Actors.Logging;
+using Resume.Actors.Metrics;
 using Resume.Actors.Stats;
 using Resume.Apps;
 using Resume.Apps.Serving;
@@ -136,6 +137,7 @@ public sealed partial class RequestActor : ActorBase
         if (_access is not null)
             EndAccessLog(_access);
         _start.Stats.Ended(_outcome.Value);
+        _start.Stats.Metrics.RequestEnded(_status, _start.Head.MinorVersion, RequestEnd.Of(_outcome.Value, _app, _input?.BytesRead ?? 0, _status.BytesOut));
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
         if (_options.Blocking)
@@ -150,6 +152,7 @@ public sealed partial class RequestActor : ActorBase
         start.Stats.RequestActorStarted();
         start.Stats.InFlight[start.RequestId] = _status;
         _access = start.Logs.Access?.Begin(start.Head, start.RequestId);
+        start.Stats.Metrics.RequestStarted(_status, start.Endpoints.UrlScheme);
         _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, start.Aborted.Token, allowsSyncReads: _options.Blocking || _options.Prebuffer);
         var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
         var environ = EnvironFactory.Create(
@@ -325,7 +328,7 @@ public sealed partial class RequestActor : ActorBase
             TimeOut("suspend timeout", _options.SuspendTimeout);
     }
 
-    private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : future.AsyncState as string ?? "future";
+    private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : FutureKind.Of(future) ?? "future";
 
     private void BackOff()
     {

@@ -6,6 +6,7 @@ using Resume.Actors.Apps;
 using Resume.Actors.Dispatch;
 using Resume.Actors.Hosting;
 using Resume.Actors.Logging;
+using Resume.Actors.Metrics;
 using Resume.Actors.Requests;
 using Resume.Actors.Stats;
 using Resume.Apps;
@@ -144,6 +145,7 @@ public sealed class ConnectionActor : ActorBase
                 return true;
             case RequestRejected rejected:
                 ConnectionLog.Refused(_start.Logs.Connection, _start.ConnectionId, _endpoints.RemoteAddr, rejected.Status, rejected.Reason);
+                _start.Stats.Metrics.Rejected(RejectionReasons.Of(rejected.Cause), rejected.Status);
                 return true;
             case Drain:
                 _draining = true;

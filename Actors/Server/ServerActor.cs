@@ -259,6 +259,7 @@ public sealed class ServerActor : ReceiveActor
         _stopping.Dispose();
         // Every request has ended: the access log writes what it still holds, and closes its file.
         _ = _logs.Access?.CompleteAsync();
+        _stats.Metrics.Dispose();
     }
 
     private void OnAccepted(Socket socket, HttpsSettings? https)
@@ -296,7 +297,10 @@ public sealed class ServerActor : ReceiveActor
         if (_connections.Count < _settings.MaxConnections)
             acceptStream.Tell(AcceptAck.Instance);
         else
+        {
             _acksOwed.Enqueue(acceptStream);
+            _stats.Metrics.AcceptPaused();
+        }
     }
 
     private void OnClosed(IActorRef connection)

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Akka.Actor;
+using Resume.Actors.Metrics;
+using Resume.Apps;
 
 namespace Resume.Actors.Stats;
 
@@ -15,6 +18,9 @@ public sealed class RequestStatus(string id, string app, string method, string p
     private long _since = Environment.TickCount64;
     private long _bytesIn;
     private long _bytesOut;
+    // Set while the metrics watch this request (RequestStarted to RequestEnded): its suspensions are counted.
+    private ServerMetrics? _metrics;
+    private string? _countedWait;
 
     public string Id { get; } = id;
 
@@ -26,6 +32,19 @@ public sealed class RequestStatus(string id, string app, string method, string p
     public string Method { get; } = method;
 
     public string Path { get; } = path;
+
+    /// <summary>When the request started (<see cref="Stopwatch.GetTimestamp"/>), for its duration.</summary>
+    public long StartedTimestamp { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>The method as OpenTelemetry's <c>http.request.method</c> has it: a known method, or <c>_OTHER</c> (so a client cannot make series at will).</summary>
+    public string MetricMethod => Method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "CONNECT" or "OPTIONS" or "TRACE" or "PATCH" => Method,
+        _ => "_OTHER",
+    };
+
+    /// <summary>The request's url.scheme while the metrics watch it; null before.</summary>
+    public string? Scheme { get; private set; }
 
     /// <summary>running, suspended (on <see cref="WaitingOn"/>), backpressured (the client is slow), backing-off (empty chunks), pre-buffering.</summary>
     public string State => _state;
@@ -45,6 +64,47 @@ public sealed class RequestStatus(string id, string app, string method, string p
         _state = state;
         _waitingOn = waitingOn;
         Interlocked.Exchange(ref _since, Environment.TickCount64);
+        if (_metrics is not null)
+            CountSuspension(state, waitingOn);
+    }
+
+    /// <summary>From now on each suspension of this request is counted in <paramref name="metrics"/>.</summary>
+    internal void Watch(ServerMetrics metrics, string scheme)
+    {
+        _metrics = metrics;
+        Scheme = scheme;
+        CountSuspension(_state, _waitingOn);
+    }
+
+    /// <summary>The request ended: a suspension it ended in no longer counts.</summary>
+    internal void Unwatch()
+    {
+        if (_metrics is null)
+            return;
+        CountSuspension("ended", null);
+        _metrics = null;
+    }
+
+    // Suspended, blocked on a future (a blocking app) or pre-buffering count as waiting: on the body,
+    // on a kind of future the server's facades label (FutureKind), or on any other future. An app's
+    // own AsyncState names it on the status endpoint but not here: a metric attribute must have few values.
+    private void CountSuspension(string state, string? waitingOn)
+    {
+        var wait = state is "suspended" or "blocked" or "pre-buffering"
+            ? waitingOn switch
+            {
+                FutureKind.RequestBody => "request_body",
+                FutureKind.Io or FutureKind.Cluster or FutureKind.Topic or FutureKind.Readiness or FutureKind.Executor => waitingOn,
+                _ => "future",
+            }
+            : null;
+        if (wait == _countedWait)
+            return;
+        if (_countedWait is not null)
+            _metrics!.Suspended(_countedWait, -1);
+        if (wait is not null)
+            _metrics!.Suspended(wait, 1);
+        _countedWait = wait;
     }
 
     public void SetBytesIn(long bytes) => Interlocked.Exchange(ref _bytesIn, bytes);

@@ -1,3 +1,4 @@
+using Resume.Actors.Metrics;
 using Resume.Transport.Timeouts;
 using System.Collections.Concurrent;
 
@@ -19,6 +20,9 @@ public sealed class ServerStats
     private volatile bool _listening;
 
     public ConcurrentDictionary<string, RequestStatus> InFlight { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The server's instruments (System.Diagnostics.Metrics); the server actor disposes them when it stops.</summary>
+    public ServerMetrics Metrics { get; } = new();
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -53,9 +57,17 @@ public sealed class ServerStats
     /// <summary>How many timeouts for <paramref name="reason"/> are armed right now, over every table.</summary>
     public int PendingTimeouts(TimeoutReason reason) => TimeoutTables.Sum(table => table.CountArmed(reason));
 
-    public void ConnectionOpened() => Interlocked.Increment(ref _connections);
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _connections);
+        Metrics.ConnectionOpened();
+    }
 
-    public void ConnectionClosed() => Interlocked.Decrement(ref _connections);
+    public void ConnectionClosed()
+    {
+        Interlocked.Decrement(ref _connections);
+        Metrics.ConnectionClosed();
+    }
 
     public void RequestActorStarted() => Interlocked.Increment(ref _requestActors);
 

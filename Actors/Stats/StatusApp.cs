@@ -10,13 +10,34 @@ namespace Resume.Actors.Stats;
 /// state, what it waits on, since when, bytes in and out), the totals, and the cluster: every member
 /// with its status, since when, and its own requests in flight and entities, asked of all members at
 /// once for at most a second (a member that is unreachable or does not answer is shown as such).
+/// A browser (<c>Accept: text/html</c>) or <c>?format=html</c> gets <see cref="StatusPage"/> instead,
+/// which fetches this JSON (<c>?format=json</c>, which always wins) every second; tools that ask for
+/// nothing in particular get JSON.
 /// </summary>
 public static class StatusApp
 {
     public static App For(ServerStats stats, ClusterServices? cluster = null) => (environ, startResponse) => Run(stats, cluster, environ, startResponse);
 
+    /// <summary>Whether <paramref name="environ"/> asks for the HTML page rather than the JSON.</summary>
+    public static bool WantsPage(Environ environ) => environ.Query.GetValueOrDefault("format") switch
+    {
+        "html" => true,
+        "json" => false,
+        _ => environ.Header("Accept")?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true,
+    };
+
     private static IEnumerable<Step> Run(ServerStats stats, ClusterServices? cluster, Environ environ, StartResponse startResponse)
     {
+        if (WantsPage(environ))
+        {
+            startResponse("200 OK", [
+                new("Content-Type", "text/html; charset=utf-8"),
+                new("Cache-Control", "no-store"),
+                new("Content-Length", StatusPage.Html.Length.ToString(CultureInfo.InvariantCulture)),
+            ]);
+            yield return StatusPage.Html;
+            yield break;
+        }
         Task<ClusterView>? gathered = null;
         if (cluster is not null)
         {
@@ -53,7 +74,10 @@ public static class StatusApp
                     json.WriteString("waiting_on", waitingOn);
                 else
                     json.WriteNull("waiting_on");
-                json.WriteString("since", request.Since.ToString("O", CultureInfo.InvariantCulture));
+                var since = request.Since;
+                json.WriteString("since", since.ToString("O", CultureInfo.InvariantCulture));
+                // How long it has been in this state, by the server's clock: a browser's may differ.
+                json.WriteNumber("for_seconds", Math.Round(Math.Max(0, (DateTimeOffset.UtcNow - since).TotalSeconds), 3));
                 json.WriteNumber("bytes_in", request.BytesIn);
                 json.WriteNumber("bytes_out", request.BytesOut);
                 json.WriteEndObject();

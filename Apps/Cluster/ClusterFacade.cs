@@ -33,8 +33,11 @@ public sealed class ClusterFacade
     /// Asks entity <paramref name="entityId"/> of type <paramref name="entityType"/> (a name under
     /// <c>resume.cluster.entities</c>), wherever it lives; the future holds its reply.
     /// </summary>
-    public async Task<TReply> AskAsync<TReply>(
-        string entityType, string entityId, object message, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    public Task<TReply> AskAsync<TReply>(
+        string entityType, string entityId, object message, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        FutureKind.Label(AskEntityAsync<TReply>(entityType, entityId, message, timeout, cancellation), FutureKind.Cluster);
+
+    private async Task<TReply> AskEntityAsync<TReply>(string entityType, string entityId, object message, TimeSpan? timeout, CancellationToken cancellation)
     {
         var limit = timeout ?? _backend.DefaultTimeout;
         using var linked = Link(cancellation);
@@ -76,7 +79,10 @@ public sealed class ClusterFacade
     /// Runs job <paramref name="jobType"/> (a name under <c>resume.cluster.jobs</c>) with
     /// <paramref name="data"/> on the least-loaded node; the future holds its result.
     /// </summary>
-    public async Task<TResult> SubmitAsync<TResult>(string jobType, object? data, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    public Task<TResult> SubmitAsync<TResult>(string jobType, object? data, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        FutureKind.Label(SubmitJobAsync<TResult>(jobType, data, timeout, cancellation), FutureKind.Cluster);
+
+    private async Task<TResult> SubmitJobAsync<TResult>(string jobType, object? data, TimeSpan? timeout, CancellationToken cancellation)
     {
         var limit = timeout ?? _backend.DefaultTimeout;
         using var linked = Link(cancellation);

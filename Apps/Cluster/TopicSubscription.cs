@@ -12,7 +12,7 @@ public sealed class TopicSubscription : IDisposable
 
     private readonly object _gate = new();
     private readonly Queue<object> _messages = new();
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _subscribed = new(FutureKind.Topic, TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<object>? _waiting;
     private CancellationTokenRegistration _waitingCancellation;
     private Action? _unsubscribe;
@@ -46,7 +46,7 @@ public sealed class TopicSubscription : IDisposable
                 return Task.FromCanceled<object>(new CancellationToken(true));
             if (_waiting is not null)
                 throw new InvalidOperationException("A NextAsync of this subscription is already waiting; take one message at a time.");
-            var waiting = _waiting = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var waiting = _waiting = new TaskCompletionSource<object>(FutureKind.Topic, TaskCreationOptions.RunContinuationsAsynchronously);
             if (cancellation.CanBeCanceled)
                 _waitingCancellation = cancellation.Register(static state => ((TopicSubscription)state!).CancelWaiting(), this);
             return waiting.Task;

@@ -43,11 +43,15 @@ public sealed class AppExecution
     /// <summary>Whether the iterator has been disposed (it is, exactly once, on every path).</summary>
     public bool IteratorDisposed { get; private set; }
 
+    /// <summary>Steps taken so far (the app's call included), for the metrics.</summary>
+    public long Steps { get; private set; }
+
     /// <summary>Runs the app's next step (its call, the first time).</summary>
     public StepResult Step()
     {
         if (Ended)
             throw new InvalidOperationException("The app's run has ended.");
+        Steps++;
         Future = null;
         Step step;
         Response.Stepping = true;

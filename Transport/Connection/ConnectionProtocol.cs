@@ -19,8 +19,8 @@ public sealed class StageStarted
 /// <summary>Stage → connection actor: a request head was parsed; its body follows on demand. Sender: the stage.</summary>
 public sealed record RequestArrived(RequestHead Head, long Seq);
 
-/// <summary>Stage → connection actor: input that did not parse was answered with <paramref name="Status"/>.</summary>
-public sealed record RequestRejected(int Status, string Reason);
+/// <summary>Stage → connection actor: input that did not parse was answered with <paramref name="Status"/>; <paramref name="Cause"/> is the rule it broke.</summary>
+public sealed record RequestRejected(int Status, string Reason, RequestRejectionReason Cause);
 
 /// <summary>Stage → connection actor: the stage stopped; <paramref name="ClientGone"/> when the client left mid-request.</summary>
 public sealed record ConnectionEnded(bool ClientGone, string Reason) : IDeadLetterSuppression;

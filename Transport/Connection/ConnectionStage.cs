@@ -359,7 +359,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             _order.Hold(ErrorResponse.For(rejection).ToResponseOut(seq, ResponseContext.Unparsed), ActorRefs.Nobody);
             _closeAfterSeq = seq;
             _endReason = $"rejected: {rejection.Status} {rejection.Message}";
-            _connection.Tell(new RequestRejected(rejection.Status, rejection.Message), Self);
+            _connection.Tell(new RequestRejected(rejection.Status, rejection.Message, rejection.Reason), Self);
             TryPush();
         }
     }
