@@ -13,7 +13,7 @@ namespace Resume.Actors.Tests;
 public sealed class DescriptorExhaustionSpec(ITestOutputHelper output) : ServerSpec(output)
 {
     // Small enough to exhaust in a second or two, large enough for the runtime's own descriptors.
-    private const int OpenFiles = 300;
+    private const int OpenFiles = 500;
 
     private static readonly TimeSpan HoldExhausted = TimeSpan.FromSeconds(35);
 

@@ -64,6 +64,8 @@ public static class ResumeServiceCollectionExtensions
         // resume.logging as filter rules beneath the host's own (Logging:LogLevel wins for the same category).
         services.AddLogging();
         services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(new LogLevelRules(settings.Logging));
+        // First, so that SIGHUP is ignored before the server says it listens (hosted services start in order).
+        services.AddHostedService<HangupSignal>();
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHocon(phases.IsEmpty ? config : phases.WithFallback(config), HoconAddMode.Prepend);
@@ -87,7 +89,6 @@ public static class ResumeServiceCollectionExtensions
             });
         });
         services.AddHostedService<ServingStarted>();
-        services.AddHostedService<HangupSignal>();
         OtlpExport.AddTo(services, settings.Metrics);
         return services;
     }
