@@ -35,6 +35,11 @@ NGINX_CONF=$REPO/deploy/nginx/resume.conf
 # A node's SIGTERM to exit: unbind delay + drain + hand-off + leave, within the 45 s budget.
 STOP_WAIT=45
 READY_WAIT=90
+# Between a node's exit and its restart: the others must see its old incarnation Removed first. One
+# that comes back sooner makes them down the old one instead (Akka: "new incarnation of existing
+# member"), which holds the sharding coordinator's move until the removal, and asks wait past their
+# timeout (a 503 in one CI run, restarted 1 s after its exit). An orchestrator's restart takes longer.
+RESTART_PAUSE=5
 
 node_ns() { echo "$NETNS_PREFIX$1"; }
 node_ip() { echo "$SUBNET.1$1"; }
@@ -253,7 +258,8 @@ cmd_restart_rolling() {
     say "node $i: SIGTERM"
     code=$(stop_node "$i")
     [[ $code == 0 ]] || fail "node $i exited with $code after SIGTERM"
-    say "node $i: exited 0 after $((SECONDS - started)) s; starting it again"
+    say "node $i: exited 0 after $((SECONDS - started)) s; starting it again in ${RESTART_PAUSE} s"
+    sleep "$RESTART_PAUSE"
     start_node "$i"
     wait_ready "$i"
     say "node $i: ready again, $((SECONDS - started)) s after its SIGTERM"
