@@ -15,6 +15,29 @@ public sealed class MetricsSpec(ITestOutputHelper output) : ServerSpec(output)
     private const string Path = "/_metrics";
 
     [Fact]
+    public async Task A_response_cut_short_counts_the_body_bytes_it_sent()
+    {
+        static IEnumerable<Step> Cut(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", [new("Content-Type", "text/plain")]);
+            yield return "12345"; // held with the headers until the next step, which fails
+            throw new InvalidOperationException("after the first chunk");
+        }
+        var settings = TestServers.Settings with { Metrics = TestServers.Settings.Metrics with { PrometheusPath = Path } };
+        var server = TestServers.Start(Sys, AppBinding.Single("app", Cut, settings.DefaultAppOptions), settings);
+        await using (var client = await RawHttpClient.ConnectAsync(server.Endpoint))
+        {
+            await client.SendAsync(Get("/cut"));
+            var response = await client.ReadResponseAsync();
+            Assert.False(response.Complete);
+            Assert.Equal("12345", response.BodyText);
+        }
+
+        await AwaitAssertAsync(() => Assert.True(server.Stats.InFlight.IsEmpty), Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(5, (await PrometheusScrape.GetAsync(server.Endpoint, Path)).Value("resume_response_body_sent_bytes_total"));
+    }
+
+    [Fact]
     public async Task It_is_off_by_default()
     {
         var server = TestServers.Start(Sys, App(Task.CompletedTask));

@@ -66,7 +66,9 @@ public sealed partial class AccessLogSpec(ITestOutputHelper output) : ServerSpec
             Assert.Equal("127.0.0.1", line.RemoteAddr);
             Assert.Equal("HTTP/1.1", line.Protocol);
             Assert.Matches(@"^\d+-\d+$", line.RequestId);
-            Assert.InRange(line.SuspendedMs, 0, line.DurationMs);
+            // Only /sleep waits on a future: a stray or unpaired suspension mark would show here.
+            if (line.Target != "/sleep")
+                Assert.Equal(0, line.SuspendedMs);
             if (format != AccessLogFormat.Common)
             {
                 Assert.Equal("http://example.com/from", line.Referer);
@@ -78,7 +80,6 @@ public sealed partial class AccessLogSpec(ITestOutputHelper output) : ServerSpec
         var slept = lines.Single(l => l.Target == "/sleep");
         // .NET's timers run on a coarse clock (4 ms ticks here) and may fire that much early.
         Assert.True(slept.SuspendedMs >= SleepMs - 10, $"suspended {slept.SuspendedMs} ms");
-        Assert.True(slept.DurationMs >= slept.SuspendedMs, $"duration {slept.DurationMs} ms, suspended {slept.SuspendedMs} ms");
         Assert.Distinct(lines.Select(l => l.RequestId));
         Assert.Equal(0, server.Logs.Access!.Dropped);
     }

@@ -457,7 +457,15 @@ public sealed partial class RequestActor : ActorBase
     private void EndResponse(ResponseEnding ending, bool close = false)
     {
         var bodyBytes = _sender.End(ending, _app.Response, _start.RequestId, close);
-        _access?.EndedWith(ending.Truncated ? _app.Response.StatusCode : ending.Status, bodyBytes);
+        if (ending.Truncated)
+        {
+            // The app's own body, cut short: counted as its other chunks are (metrics, status, access log).
+            _status.AddBytesOut(bodyBytes);
+            _access?.EndedWith(_app.Response.StatusCode, 0);
+            return;
+        }
+        // The server's error body is not the app's: only the access log, which shows what was sent, counts it.
+        _access?.EndedWith(ending.Status, bodyBytes);
     }
 
     /// <summary>The request's access-log line, with the client's address as the app saw it (REMOTE_ADDR).</summary>
