@@ -30,12 +30,16 @@ public sealed class ProxiesSpec(ITestOutputHelper output) : ServerSpec(output), 
     }
 
     [Fact]
-    public async Task Forwarded_wins_over_X_Forwarded_and_names_a_port_and_IPv6()
+    public async Task Only_the_header_family_the_proxies_write_is_read_so_a_client_cannot_add_the_other()
     {
-        var server = Start("trusted-proxies = [\"127.0.0.0/8\"]");
+        // nginx appends to X-Forwarded-For and passes a Forwarded the client wrote through as it is.
+        var xForwarded = Start("trusted-proxies = [\"127.0.0.0/8\"]");
+        var spoof = await Ask(xForwarded, "Forwarded: for=6.6.6.6;proto=https\r\nX-Forwarded-For: 198.51.100.1\r\n");
+        Assert.Equal("198.51.100.1|http", Without(spoof, port: true));
 
-        var seen = await Ask(server, "Forwarded: for=\"[2001:db8:cafe::17]:4711\";proto=https\r\nX-Forwarded-For: 198.51.100.1\r\n");
-
+        // RFC 7239 when the proxies write it: a port and IPv6, and X-Forwarded-* ignored.
+        var forwarded = Start("trusted-proxies = [\"127.0.0.0/8\"]\nforwarded-headers = forwarded");
+        var seen = await Ask(forwarded, "Forwarded: for=\"[2001:db8:cafe::17]:4711\";proto=https\r\nX-Forwarded-For: 198.51.100.1\r\n");
         Assert.Equal("2001:db8:cafe::17|4711|https", seen);
     }
 
@@ -70,8 +74,10 @@ public sealed class ProxiesSpec(ITestOutputHelper output) : ServerSpec(output), 
         var chained = ForwardedHeaders.Read([new("X-Forwarded-For", "203.0.113.7, 10.0.0.2"), new("X-Forwarded-Proto", "https, http")], trusted);
         Assert.Equal(("203.0.113.7", "https"), (chained.Address, chained.Scheme));
         // Every hop trusted: the leftmost is the client. Unknown or obfuscated: no address.
-        Assert.Equal("10.0.0.9", ForwardedHeaders.Read([new("Forwarded", "for=10.0.0.9, for=10.0.0.2")], trusted).Address);
-        Assert.Null(ForwardedHeaders.Read([new("Forwarded", "for=unknown;proto=https")], trusted).Address);
+        var rfc = trusted.WithForwardedHeader(true);
+        Assert.Equal("10.0.0.9", ForwardedHeaders.Read([new("Forwarded", "for=10.0.0.9, for=10.0.0.2")], rfc).Address);
+        Assert.Null(ForwardedHeaders.Read([new("Forwarded", "for=unknown;proto=https")], rfc).Address);
+        Assert.Null(ForwardedHeaders.Read([new("Forwarded", "for=6.6.6.6")], trusted).Address);
         Assert.Null(ForwardedHeaders.Read([new("X-Forwarded-Proto", "gopher")], trusted).Scheme);
     }
 

@@ -266,6 +266,7 @@ public sealed record ServerSettings
                 return e.Message;
             }
         });
-        return TrustedProxies.Parse(entries);
+        var header = server.Text("forwarded-headers", text => text is "x-forwarded" or "forwarded" ? null : "is x-forwarded or forwarded");
+        return TrustedProxies.Parse(entries).WithForwardedHeader(header == "forwarded");
     }
 }

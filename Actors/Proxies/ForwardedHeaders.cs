@@ -4,8 +4,9 @@ using System.Net;
 namespace Resume.Actors.Proxies;
 
 /// <summary>
-/// Reads who the client is from a trusted proxy's <c>Forwarded</c> (RFC 7239) or, without it,
-/// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>. Each proxy appends the peer it saw, so the list
+/// Reads who the client is from a trusted proxy's <c>Forwarded</c> (RFC 7239) or its
+/// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>, whichever family it is configured to write
+/// (<see cref="TrustedProxies.ReadsForwarded"/>). Each proxy appends the peer it saw, so the list
 /// is read from the right: the first address that is not itself a trusted proxy is the client (a
 /// client can prepend anything, so nothing left of it is believed). Its scheme is the one the proxy
 /// that saw it recorded.
@@ -25,8 +26,8 @@ public static class ForwardedHeaders
             else if (name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase))
                 forwardedProto = forwardedProto is null ? value : $"{forwardedProto},{value}";
         }
-        if (forwarded is not null)
-            return FromForwarded(forwarded, trusted);
+        if (trusted.ReadsForwarded)
+            return forwarded is null ? default : FromForwarded(forwarded, trusted);
         return forwardedFor is not null || forwardedProto is not null
             ? FromXForwarded(forwardedFor, forwardedProto, trusted)
             : default;

@@ -21,6 +21,15 @@ public sealed class TrustedProxies
 
     public bool IsEmpty => !_everyone && _networks.Length == 0;
 
+    /// <summary>
+    /// Which headers name the client (<c>resume.server.forwarded-headers</c>): RFC 7239's <c>Forwarded</c>,
+    /// or else <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>. Only the family the proxies write is
+    /// read: a proxy that appends to one passes the other through as the client wrote it.
+    /// </summary>
+    public bool ReadsForwarded { get; private init; }
+
+    public TrustedProxies WithForwardedHeader(bool readsForwarded) => new(_networks, _everyone) { ReadsForwarded = readsForwarded };
+
     /// <summary>The list as configured; throws <see cref="FormatException"/> naming the entry that is neither an address nor a range.</summary>
     public static TrustedProxies Parse(IEnumerable<string> entries)
     {
