@@ -19,18 +19,22 @@ public sealed class EnvironmentConfigSpec
         Assert.Equal("akka.loglevel", EnvironmentOverrides.Keys["AKKA_LOGLEVEL"]);
         Assert.True(EnvironmentOverrides.Keys.Count > 60, $"only {EnvironmentOverrides.Keys.Count} keys");
 
-        // Each variable set to its key's default is read back as that default: every key's value
-        // travels through its variable with its type intact (durations, sizes, switches, lists).
-        var defaults = ServerSettings.FromConfig(ResumeConfig.Defaults);
+        // Each variable alone puts its key, with the value given, into the environment's layer: every
+        // key's value travels through its variable with its type intact (durations, sizes, lists).
         foreach (var (name, path) in EnvironmentOverrides.Keys)
         {
             var value = ResumeConfig.Defaults.GetValue(path);
             var list = EnvironmentOverrides.IsList(path);
             var text = list ? string.Join(",", value.GetStringList()) : value.GetString();
-            var config = Load(new() { [name] = text });
-            Assert.Equal(text, list ? string.Join(",", config.GetStringList(path)) : config.GetString(path));
+            if (text.Length == 0)
+                text = list ? "x" : "set";
+            var layer = EnvironmentOverrides.ToConfig(new Dictionary<string, string> { [name] = text });
+            Assert.True(layer.HasPath(path), $"{name} does not set {path}");
+            Assert.Equal(text, list ? string.Join(",", layer.GetStringList(path)) : layer.GetString(path));
         }
-        Assert.Equal(defaults.Port, ServerSettings.FromConfig(Load([])).Port);
+        // And through the whole load, over the defaults.
+        Assert.Equal(9123, ServerSettings.FromConfig(Load(new() { ["RESUME_SERVER_PORT"] = "9123" })).Port);
+        Assert.Equal(8080, ServerSettings.FromConfig(Load([])).Port);
     }
 
     [Fact]
@@ -88,7 +92,10 @@ public sealed class EnvironmentConfigSpec
         Assert.Equal("RESUME_SERVER_PROT", typo.Key);
         Assert.Contains("did you mean RESUME_SERVER_PORT?", typo.Message);
         Assert.Equal(8080, ServerSettings.FromConfig(Load(new() { ["RESUME_FUZZ_CASES"] = "5", ["RESUME_API_TOKEN"] = "x" })).Port);
-        Assert.Equal("RESUME_SERVER_PORT", Assert.Throws<SettingsException>(() => ServerSettings.FromConfig(Load(new() { ["RESUME_SERVER_PORT"] = "http" }))).Key.Replace("resume.server.port", "RESUME_SERVER_PORT", StringComparison.Ordinal));
+        // A bad value is named by its key, as from a file (the naming rule leads from one to the other).
+        Assert.Equal("resume.server.port", Assert.Throws<SettingsException>(() => ServerSettings.FromConfig(Load(new() { ["RESUME_SERVER_PORT"] = "http" }))).Key);
+        // Kubernetes' service links for a Service named resume or resume-server are not typos.
+        Assert.Equal(8080, ServerSettings.FromConfig(Load(new() { ["RESUME_SERVER_SERVICE_PORT"] = "80", ["RESUME_SERVER_PORT_80_TCP"] = "tcp://10.0.0.1:80", ["RESUME_PORT"] = "tcp://10.0.0.1:80" })).Port);
     }
 
     [Theory]

@@ -105,15 +105,20 @@ public static class EnvironmentOverrides
 
     private static void CheckForTypos(IReadOnlyDictionary<string, string> environment)
     {
-        foreach (var name in environment.Keys)
+        foreach (var (name, value) in environment)
         {
-            if (!name.StartsWith(Prefix, StringComparison.Ordinal) || Names.Contains(name))
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal) || Names.Contains(name) || IsServiceLink(name, value))
                 continue;
             var closest = KeySuggestion.Closest(name, Names);
             if (KeySuggestion.Distance(name, closest) <= 2)
                 throw new SettingsException(name, $"not a variable Resume reads; did you mean {closest}?");
         }
     }
+
+    /// <summary>Kubernetes' variables for a Service (NAME_SERVICE_HOST, NAME_PORT_80_TCP, ...), which a Service named resume-server would make look like ours.</summary>
+    private static bool IsServiceLink(string name, string value) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "_SERVICE_(HOST|PORT)(_[A-Z0-9_]+)?$|_PORT_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?$")
+        || (name.EndsWith("_PORT", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(value, "^(tcp|udp|sctp)://"));
 
     private static Dictionary<string, string> KeysOf(Config config)
     {
