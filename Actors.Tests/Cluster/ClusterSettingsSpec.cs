@@ -156,6 +156,6 @@ public sealed class ClusterSettingsSpec
     private static ClusterSettings Load(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var options = CommandLine.Parse(args);
-        return ServerSettings.FromConfig(ResumeConfig.Load(options.ConfigFile, options.ToConfig(), EnvironmentOverrides.ToConfig(environment ?? NoEnvironment))).Cluster;
+        return ServerSettings.FromConfig(new ResumeOptions { CommandLine = options, Environment = environment ?? NoEnvironment }.Load()).Cluster;
     }
 }

@@ -2,25 +2,23 @@ using Akka.Configuration;
 
 namespace Resume.Actors.Hosting;
 
-/// <summary>The HOCON the server runs on: command-line overrides, over the environment's, over a --config file, over what the app ships with, over the embedded defaults.</summary>
+/// <summary>The HOCON the server runs on: the overrides (command line, environment, code), over a --config file, over what the app ships with, over the embedded defaults.</summary>
 public static class ResumeConfig
 {
     /// <summary>HOCON/resume.conf, embedded in the server's assembly: the one place every default is written.</summary>
     public static Config Defaults { get; } = LoadDefaults();
 
     /// <summary>
-    /// <paramref name="overrides"/> over <paramref name="environment"/> over <paramref name="file"/>
+    /// <paramref name="overrides"/> (the command line, the environment, what the code sets) over <paramref name="file"/>
     /// over <paramref name="appDefaults"/> (what an app ships with, e.g. its entity types) over the
     /// defaults. A file that is missing, unreadable or not HOCON throws a
     /// <see cref="SettingsException"/> naming <c>--config</c>.
     /// </summary>
-    public static Config Load(string? file = null, Config? overrides = null, Config? environment = null, Config? appDefaults = null)
+    public static Config Load(string? file = null, Config? overrides = null, Config? appDefaults = null)
     {
         var config = appDefaults is { IsEmpty: false } ? appDefaults.WithFallback(Defaults) : Defaults;
         if (file is not null)
             config = ParseFile(file).WithFallback(config);
-        if (environment is { IsEmpty: false })
-            config = environment.WithFallback(config);
         if (overrides is { IsEmpty: false })
             config = overrides.WithFallback(config);
         return config;

@@ -9,11 +9,8 @@ using Resume.Apps.Routing;
 namespace Resume.Actors.Hosting;
 
 /// <summary>
-/// The server as a .NET generic host: Akka.Hosting runs the actor system (a cluster node when
-/// <c>resume.cluster.enabled</c>); Ctrl-C / SIGTERM runs CoordinatedShutdown, which turns readiness
-/// to 503 and keeps serving for the unbind delay (before-service-unbind), unbinds (service-unbind),
-/// lets requests in flight finish up to the drain deadline (service-requests-done), then leaves the
-/// cluster and stops the system.
+/// What the host built by <c>AddResume</c> needs beyond it: the app <c>resume.server.app</c> names, and
+/// the exit code once it has stopped (non-zero for a node that could not join its cluster, or was downed).
 /// </summary>
 public static class ResumeHost
 {

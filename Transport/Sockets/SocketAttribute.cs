@@ -19,8 +19,6 @@ public sealed class SocketAttribute(Socket socket, IActorRef? owner = null, TlsC
     /// <summary>The connection's TLS, its handshake done; null for plain HTTP.</summary>
     public TlsConnection? Tls { get; } = tls;
 
-    public static Socket From(Attributes attributes) => Get(attributes).Socket;
-
     public static SocketAttribute Get(Attributes attributes) =>
         attributes.GetAttribute<SocketAttribute>()
         ?? throw new InvalidOperationException("Run the socket stages with a SocketAttribute (see ConnectionGraph).");
