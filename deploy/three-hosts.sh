@@ -38,7 +38,9 @@ READY_WAIT=90
 # Between a node's exit and its restart: the others must see its old incarnation Removed first. One
 # that comes back sooner makes them down the old one instead (Akka: "new incarnation of existing
 # member"), which holds the sharding coordinator's move until the removal, and asks wait past their
-# timeout (a 503 in one CI run, restarted 1 s after its exit). An orchestrator's restart takes longer.
+# timeout (a 503 in one CI run, restarted 1 s after its exit). A workaround in the script, not a fix in
+# the server: the systemd unit's RestartSec and a StatefulSet pod's recreation must leave as long
+# (README, Deploy). The fix belongs in the node: stay not-ready until its old incarnation is Removed.
 RESTART_PAUSE=5
 
 node_ns() { echo "$NETNS_PREFIX$1"; }
@@ -135,7 +137,8 @@ stop_node() {
 signal_node() {
   local pid
   pid=$(node_pid "$1")
-  [[ -z $pid ]] || kill -TERM "$pid" 2>/dev/null || true
+  # Only a node still running: once its exit is recorded, its pid may be another process's.
+  node_running "$1" && kill -TERM "$pid" 2>/dev/null || true
 }
 
 # Waits until node $1 has exited, up to the time $2 (in SECONDS), then kills it; prints the exit code.
@@ -196,7 +199,7 @@ stop_nginx() {
   kill -QUIT "$pid" 2>/dev/null || true
   local tries=0
   while kill -0 "$pid" 2>/dev/null && (( ++tries < 50 )); do sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  ! kill -0 "$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 }
 
 cmd_up() {

@@ -75,6 +75,18 @@ public sealed class ThreeHostsSpec(PublishedServer published, ITestOutputHelper 
             output.WriteLine($"down after {clock.ElapsedMilliseconds} ms in all");
         }
         Assert.False(Directory.Exists(hosts.StateFolder), "down removed the state folder");
+        // And what is harder to take down: the namespaces, the bridge and the route.
+        Assert.DoesNotContain("resume-n", await CommandOutput("ip", "netns", "list"));
+        Assert.DoesNotContain("resume-br0", await CommandOutput("ip", "link", "show"));
+        Assert.Equal("", (await CommandOutput("ip", "route", "show", "10.77.0.0/24")).Trim());
+    }
+
+    private static async Task<string> CommandOutput(string file, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardOutput = true })!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return text;
     }
 
     private static async Task<(long Value, string Node)> CounterAsync(IPEndPoint balancer, string method, string counter)
