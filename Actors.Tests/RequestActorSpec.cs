@@ -180,12 +180,48 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
             }
         }
         var stage = CreateTestProbe();
-        var request = StartRequest(App, stage);
-        Watch(request);
+        var request = StartRequest(App, stage, parent: TestActor);
 
         Assert.True((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsFinal);
-        await ExpectTerminatedAsync(request, Dilated(TimeSpan.FromSeconds(5)));
+        // Answered in full, the actor goes back to its connection (here the test actor) instead of stopping.
+        Assert.Equal(request, (await ExpectMsgAsync<RequestActor.Finished>(Dilated(TimeSpan.FromSeconds(5)))).Request);
         Assert.Equal(1, disposed);
+        Assert.Equal(0, _stats.RequestActors);
+
+        // And serves the connection's next request as a new one: a late acceptance of the first is ignored.
+        request.Tell(new ResponseAccepted(0));
+        StartRequest(App, stage, seq: 1, actor: request);
+        var second = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
+        Assert.Equal((1L, true, "body"), (second.Seq, second.IsFinal, Text(second)));
+        Assert.Equal(request, (await ExpectMsgAsync<RequestActor.Finished>(Dilated(TimeSpan.FromSeconds(5)))).Request);
+        Assert.Equal(2, disposed);
+    }
+
+    [Fact]
+    public async Task The_deadline_of_an_earlier_request_ends_with_it_not_with_the_next_one_on_the_same_actor()
+    {
+        var next = new TaskCompletionSource<string>();
+        var calls = 0;
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            if (Interlocked.Increment(ref calls) == 2)
+                yield return next.Task;
+            yield return "done";
+        }
+        var stage = CreateTestProbe();
+        var options = TestServers.Settings.DefaultAppOptions with { Deadline = TimeSpan.FromMilliseconds(300) };
+        var request = StartRequest(App, stage, options: options, parent: TestActor);
+        await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
+        await ExpectMsgAsync<RequestActor.Finished>(Dilated(TimeSpan.FromSeconds(5)));
+
+        // The second request waits past the first one's deadline but not its own.
+        StartRequest(App, stage, seq: 1, options: options with { Deadline = TimeSpan.FromSeconds(30) }, actor: request);
+        await Task.Delay(Dilated(TimeSpan.FromMilliseconds(800)));
+        next.SetResult("x");
+        var second = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
+        Assert.Equal(200, second.Head!.Status);
+        Assert.Equal("done", Text(second));
     }
 
     [Fact]
@@ -364,14 +400,17 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
 
     private ICancelable? _ticking;
 
-    private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null)
+    /// <summary>Starts a request on a new actor (a child of <paramref name="parent"/>, else top-level), or on <paramref name="actor"/> if given.</summary>
+    private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null,
+        long seq = 0, IActorRef? parent = null, IActorRef? actor = null)
     {
         var head = HeadParser.Parse(Encoding.ASCII.GetBytes(request), TestServers.Settings.Limits);
         options ??= TestServers.Settings.DefaultAppOptions;
         _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
-        var actor = Sys.ActorOf(options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
+        var props = options.Blocking ? RequestActor.BlockingProps : RequestActor.Props;
+        actor ??= parent is null ? Sys.ActorOf(props) : ChildActorOf(props);
         actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, 0, stage.Ref, "test-0", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts,
+            new AppRoute("test", app, options), head, seq, stage.Ref, $"test-{seq}", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts,
             ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
             CancellationToken.None,
             ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging))));

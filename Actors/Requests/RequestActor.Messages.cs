@@ -78,13 +78,12 @@ public sealed partial class RequestActor
         }
     }
 
-    /// <summary>The request's deadline passed.</summary>
-    private sealed class DeadlinePassed : IDeadLetterSuppression
-    {
-        public static readonly DeadlinePassed Instance = new();
+    /// <summary>The deadline of the request numbered <paramref name="Seq"/> on its connection passed.</summary>
+    private sealed record DeadlinePassed(long Seq) : IDeadLetterSuppression;
 
-        private DeadlinePassed()
-        {
-        }
-    }
+    /// <summary>
+    /// To the connection: this actor answered its request in full and may serve another one there
+    /// (sent instead of stopping; see <see cref="Finish"/>).
+    /// </summary>
+    public sealed record Finished(IActorRef Request) : IDeadLetterSuppression;
 }

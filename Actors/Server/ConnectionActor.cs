@@ -33,6 +33,9 @@ public sealed class ConnectionActor : ActorBase
     // Only blocking requests are tracked: their Aborted must be cancelled from here, since their
     // own thread may be blocked. Every other request learns of a disconnect when this actor stops.
     private Dictionary<IActorRef, CancellationTokenSource>? _blocking;
+    // Request actors that answered their request and wait for the next one here (see RequestActor.Finished):
+    // at most max-pipelined of them, as no more are ever in flight at once.
+    private Stack<IActorRef>? _idle;
     private Start _start = null!;
     private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
     private IActorRef? _stage;
@@ -126,6 +129,12 @@ public sealed class ConnectionActor : ActorBase
                 return true;
             case RequestArrived arrived:
                 OnRequest(arrived);
+                return true;
+            case RequestActor.Finished finished:
+                if (_streamEnded || _draining)
+                    Context.Stop(finished.Request);
+                else
+                    (_idle ??= new Stack<IActorRef>()).Push(finished.Request);
                 return true;
             case RequestActor.BlockingRequestEnded ended:
                 _blocking?.Remove(ended.Request);
@@ -313,7 +322,9 @@ public sealed class ConnectionActor : ActorBase
             Context.BecomeStacked(Receive);
         }
         var route = _start.Apps.Resolve(arrived.Head);
-        var request = Context.ActorOf(route.Options.Blocking ? RequestActor.BlockingProps : RequestActor.Props);
+        var request = route.Options.Blocking ? Context.ActorOf(RequestActor.BlockingProps)
+            : _idle is { Count: > 0 } ? _idle.Pop()
+            : Context.ActorOf(RequestActor.Props);
         var aborted = new CancellationTokenSource();
         request.Tell(new RequestActor.Start(
             route,
