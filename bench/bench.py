@@ -21,14 +21,51 @@ SERVER_CPU, CLIENT_CPU = "0", "1"
 TICKS = os.sysconf("SC_CLK_TCK")
 PORT = 18400
 
-SMOKE = "--smoke" in sys.argv
-ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
 ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "todo", "https"]
+USAGE = """usage: bench/bench.py [--smoke] [--compare] [scenario ...]
+       bench/bench.py --compare-only FILE
+  scenarios: """ + " ".join(ALL) + """ (default: all)
+  --smoke              a few seconds: Resume and Kestrel, hello and pipeline
+  --compare            after the run, every ratio beside the committed bench/results/LATEST.md's
+                       (git show HEAD:...); exit 1 when one is more than 10% worse
+  --compare-only FILE  the same comparison for a results file, running nothing
+  environment: BENCH_SERVERS=resume,kestrel (some servers), BENCH_WARMUP / BENCH_DURATION (seconds);
+  LATEST.md is written only by a full run with none of them set."""
+
+
+def arguments(argv):
+    """The flags, the scenarios named and the file of --compare-only; a usage error exits 2."""
+    def usage_error(what):
+        print(f"{what}\n{USAGE}", file=sys.stderr)
+        sys.exit(2)
+
+    flags, names, compare_only = set(), [], None
+    rest = iter(argv)
+    for arg in rest:
+        if arg in ("-h", "--help"):
+            print(USAGE)
+            sys.exit(0)
+        if arg == "--compare-only":
+            compare_only = next(rest, None)
+            if compare_only is None:
+                usage_error("--compare-only needs a file")
+        elif arg in ("--smoke", "--compare"):
+            flags.add(arg)
+        elif arg.startswith("-") or arg not in ALL:
+            usage_error(f"unknown argument {arg!r}")
+        else:
+            names.append(arg)
+    return flags, names, compare_only
+
+
+FLAGS, ARGS, COMPARE_ONLY = arguments(sys.argv[1:])
+SMOKE, COMPARE = "--smoke" in FLAGS, "--compare" in FLAGS
 SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
-DURATION = 2 if SMOKE else 10
+# BENCH_WARMUP / BENCH_DURATION (seconds) shorten the runs while working on the suite itself.
+DURATION = int(os.environ.get("BENCH_DURATION", 2 if SMOKE else 10))
 # Resume's code is JIT-compiled (Akka is not ReadyToRun like ASP.NET): tiered compilation reaches
 # steady state after ~20 s of load, so every server gets 25 s of warm-up.
-WARMUP = 1 if SMOKE else 25
+WARMUP = int(os.environ.get("BENCH_WARMUP", 1 if SMOKE else 25))
 SERVERS = ["resume", "kestrel"] if SMOKE else ["resume", "kestrel", "gunicorn-gthread", "gunicorn-gevent"]
 # BENCH_SERVERS=resume,kestrel narrows a run while working on one thing (LATEST.md is then not written).
 SERVERS = os.environ.get("BENCH_SERVERS", ",".join(SERVERS)).split(",")
@@ -477,6 +514,9 @@ def ratio(a, b):
 
 
 def main():
+    if COMPARE_ONLY:
+        with open(COMPARE_ONLY) as f:
+            sys.exit(1 if compare(f.read(), committed_report()) else 0)
     results = {}
     postgres = None
     for scenario in SCENARIOS:
@@ -515,9 +555,11 @@ def main():
         postgres.stop()
     report = render(results)
     print(report)
-    if not SMOKE and not ARGS and "BENCH_SERVERS" not in os.environ:
+    if not SMOKE and not ARGS and not {"BENCH_SERVERS", "BENCH_WARMUP", "BENCH_DURATION"} & set(os.environ):
         with open(f"{ROOT}/bench/results/LATEST.md", "w") as f:
             f.write(report)
+    if COMPARE and compare(report, committed_report()):
+        sys.exit(1)
     if SMOKE and any("failed" in r for r in results.values()):
         sys.exit(1)
 
@@ -598,6 +640,132 @@ def render(results):
     if not SMOKE and os.path.exists(notes):
         lines += [open(notes).read()]
     return "\n".join(lines)
+
+
+# --compare: what this run measured beside the committed LATEST.md. Both reports are read as text
+# by the same parser, so the comparison only needs the markdown tables, found by their header row.
+COMMITTED = "bench/results/LATEST.md"
+THRESHOLD = 0.10  # a change for the worse beyond this is a regression
+KEY_COLUMNS = ("scenario", "server", "entity", "load", "nodes")
+
+
+def tracked(column):
+    """Whether a column is compared: the ratios (a "×" in the header) and throughputs (GB/s)."""
+    return "×" in column or "GB/s" in column
+
+
+def higher_is_better(column):
+    """req/s and GB/s are better higher; p99, CPU, RSS and memory are better lower."""
+    return "req/s" in column or "GB/s" in column
+
+
+def number(cell):
+    try:
+        return float(cell.replace(",", "").split()[0])
+    except (ValueError, IndexError):
+        return None  # "–", "failed: ...", "True"
+
+
+def parse_report(text):
+    """The values a report holds, {name: (value, higher is better)}, and the rows that failed, {name: reason}.
+
+    A table is a header row, a |---| row and its rows; its columns are found by name. Rows are named
+    by their key columns (scenario, server, entity, load, nodes) after the sentence that leads into
+    the table ("Stream", "Cluster", ...); only Resume's rows of a table with a server column count.
+    Tables without a key column (the targets, the notes' tables) are not read. The memory per
+    suspended request is the list under its own sentence."""
+    values, failed = {}, {}
+    lines = text.splitlines()
+    lead, previous, in_memory = "", "", False
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("|") and i + 1 < len(lines) and re.fullmatch(r"\|[\s:|-]+\|", lines[i + 1].strip()):
+            header = [c.strip() for c in line.strip("|").split("|")]
+            label = lead if not previous.startswith("|") else ""
+            keys = [n for n, c in enumerate(header) if c in KEY_COLUMNS]
+            i += 2
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                i += 1
+                cells += [""] * (len(header) - len(cells))
+                if not keys or ("server" in header and cells[header.index("server")] != "resume"):
+                    continue
+                key = " ".join(cells[n] for n in keys if not cells[n].startswith("failed"))
+                name = f"{label} {key}".strip()
+                reason = next((c for c in cells if c.startswith("failed")), None)
+                if reason:
+                    failed[name] = reason
+                    continue
+                row = {c: number(cells[n]) for n, c in enumerate(header) if tracked(c)}
+                if row and all(v == 1.0 for v in row.values()) and "GB/s" not in "".join(row):
+                    continue  # the base of its own ratios (Kestrel's, the local entity's, one node's)
+                for column, value in row.items():
+                    if value is not None:
+                        values[f"{name}: {column}"] = (value, higher_is_better(column))
+            previous = "|"
+            continue
+        if line:
+            if line.startswith("Memory per suspended request"):
+                in_memory = True
+            elif in_memory and line.startswith("- "):
+                server, _, amount = line[2:].partition(":")
+                if server.strip() == "resume" and number(amount.strip()) is not None:
+                    values["memory per suspended request resume: KiB"] = (number(amount.strip()), False)
+            else:
+                in_memory = False
+            lead_match = re.match(r"([A-Z][\w -]*?)\s*[:(]", line)
+            lead = lead_match.group(1) if lead_match and not line.startswith("-") else ""
+            previous = line
+        i += 1
+    return values, failed
+
+
+def committed_report():
+    run = subprocess.run(["git", "-C", ROOT, "show", f"HEAD:{COMMITTED}"], capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"cannot read the committed {COMMITTED}: {run.stderr.strip()}", file=sys.stderr)
+        sys.exit(2)
+    return run.stdout
+
+
+def compare(current, committed):
+    """Prints every value of current beside committed's; returns how many regressed (or failed)."""
+    now, failed = parse_report(current)
+    then, _ = parse_report(committed)
+    when = re.search(r"^- When: (.*)$", committed, re.M)
+    print(f"\nAgainst the committed {COMMITTED} ({when.group(1) if when else 'undated'}); "
+          f"REGRESSION marks a change for the worse of more than {THRESHOLD:.0%}:\n")
+    rows, regressions = [], 0
+    for name, (value, higher) in now.items():
+        old = then.get(name, (None,))[0]
+        if old is None:
+            rows.append((name, "–", f"{value:,.2f}", "no committed value"))
+            continue
+        if old == 0:
+            rows.append((name, f"{old:,.2f}", f"{value:,.2f}", ""))
+            continue
+        change = (value - old) / old
+        worse = -change if higher else change
+        note = f"{change:+.1%} {'better' if worse < 0 else 'worse' if worse > 0 else ''}".strip()
+        if worse > THRESHOLD + 1e-9:
+            note += f"  REGRESSION ({'higher' if higher else 'lower'} is better)"
+            regressions += 1
+        rows.append((name, f"{old:,.2f}", f"{value:,.2f}", note))
+    for name, reason in failed.items():
+        # A whole table's failure ("| failed: ... |") is named by its lead alone and covers all its rows.
+        if name and any(n.startswith((name + ":", name + " ")) for n in then):
+            rows.append((name, "measured", reason[:60], "FAILED  REGRESSION"))
+            regressions += 1
+    if not rows:
+        print("nothing measured that the committed report holds")
+        return 0
+    width = max(len(r[0]) for r in rows)
+    print(f"{'value':{width}}  {'committed':>10}  {'now':>10}  change")
+    for name, old, value, note in rows:
+        print(f"{name:{width}}  {old:>10}  {value:>10}  {note}")
+    print(f"\n{regressions} regression{'s' if regressions != 1 else ''}" if regressions else "\nno regression")
+    return regressions
 
 
 if __name__ == "__main__":
