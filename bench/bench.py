@@ -9,6 +9,7 @@ import datetime
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +22,7 @@ SERVER_CPU, CLIENT_CPU = "0", "1"
 TICKS = os.sysconf("SC_CLK_TCK")
 PORT = 18400
 
-ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "todo", "https"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "scale-out", "todo", "https"]
 USAGE = """usage: bench/bench.py [--smoke] [--compare] [scenario ...]
        bench/bench.py --compare-only FILE
   scenarios: """ + " ".join(ALL) + """ (default: all)
@@ -124,6 +125,8 @@ class Server:
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
         if scenario == "todo":
             env["TODO_DB"] = TODO_DB
+        if scenario == "scale-out":
+            env["RESUME_HEALTH_READINESS_PATH"] = "/ready"
         if scenario == "https":
             PORT += 1
             self.https_port = PORT
@@ -490,6 +493,203 @@ def todo_scenario(server):
     return load_scenario("/todos?limit=20", 64)(server)
 
 
+def get(port, path, timeout=10):
+    """One GET on a connection of its own: (status, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1] if head.startswith(b"HTTP/") else b"0"
+    return int(status), body
+
+
+NGINX_DIR = f"{ROOT}/bench/out/nginx"
+NGINX_CONF = """# Written by bench/bench.py for the scale-out scenario: one worker in front of the Resume nodes.
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream resume {{
+{servers}        # Connections to the nodes kept open, so requests do not each pay a connect.
+        keepalive 128;
+        keepalive_requests 10000000;
+        keepalive_timeout 60s;
+    }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        keepalive_requests 10000000;
+        location / {{
+            proxy_pass http://resume;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+
+
+class Nginx(Server):
+    """nginx as the load balancer in front of Resume nodes (round robin, keep-alive upstream), its
+    configuration generated in bench/out/nginx; pinned with wrk to the client CPU. The process tree's
+    CPU, memory and stop are Server's."""
+
+    def __init__(self, upstream_ports, cpu=CLIENT_CPU):
+        global PORT
+        binary = "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else shutil.which("nginx")
+        if not binary:
+            raise RuntimeError("nginx not found: apt-get install nginx-light (bench/run.sh does)")
+        PORT += 1
+        self.name, self.port, self.https_port = "nginx", PORT, None
+        os.makedirs(NGINX_DIR, exist_ok=True)
+        conf = f"{NGINX_DIR}/nginx.conf"
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(dir=NGINX_DIR, port=self.port,
+                                      servers="".join(f"        server 127.0.0.1:{p};\n" for p in upstream_ports)))
+        log = f"{NGINX_DIR}/error.log"
+        if os.path.exists(log):
+            os.remove(log)
+        self.process = subprocess.Popen(["taskset", "-c", cpu, binary, "-p", NGINX_DIR, "-e", log, "-c", conf],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 15
+        while time.time() < deadline and self.process.poll() is None:
+            try:
+                if get(self.port, "/hello", timeout=2)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        logged = "".join(open(log).readlines()[-2:]) if os.path.exists(log) else ""
+        raise RuntimeError(f"nginx did not answer through to the nodes: {self.process.stderr.read().decode()[-1000:]}{logged}")
+
+
+class Balanced:
+    """The nodes behind nginx as load_scenario sees a server: nginx's URL, the nodes' CPU and memory
+    summed. Every cpu_seconds() also notes the time and nginx's CPU; load_scenario reads it just
+    before and just after the measured run, so the last two notes span that run (measured())."""
+
+    def __init__(self, nginx, nodes):
+        self.nginx, self.nodes, self.notes = nginx, nodes, []
+
+    def url(self, path):
+        return self.nginx.url(path)
+
+    def cpu_seconds(self):
+        total = sum(node.cpu_seconds() for node in self.nodes)
+        self.notes.append((time.time(), total, self.nginx.cpu_seconds()))
+        return total
+
+    def memory_kib(self, key):
+        return sum(node.memory_kib(key) for node in self.nodes)
+
+    def measured(self):
+        """The nodes' CPU over the measured run in cores (1.0: CPU 0 was busy throughout), and nginx's CPU seconds."""
+        (began, nodes_before, nginx_before), (ended, nodes_after, nginx_after) = self.notes[-2:]
+        return (nodes_after - nodes_before) / (ended - began), nginx_after - nginx_before
+
+
+SCALE_NODES = (1, 3)
+SCALE_COUNTERS = [f"/counter/s{i}" for i in range(300)]
+
+
+def scale_node(cluster_port, seeds):
+    """A cluster node as cluster_node() starts one, pinned to the server CPU, with the readiness path on."""
+    extra = ["--cluster-port", str(cluster_port), "--public-host", "127.0.0.1"]
+    for seed in seeds:
+        extra += ["--seed", f"127.0.0.1:{seed}"]
+    return Server("resume", "scale-out", extra, SERVER_CPU)
+
+
+def wait_formed(nodes, timeout=90):
+    """Until every node is an Up member (its /ready answers 200) and a counter is answered through
+    every node; then a few seconds more, so that every shard region has registered before counters
+    are spread (until it has, new counters all go to the nodes already there)."""
+    deadline = time.time() + timeout
+    for node in nodes:
+        while True:
+            try:
+                status, body = get(node.port, "/ready", timeout=2)
+            except OSError as e:
+                status, body = 0, str(e).encode()
+            if status == 200:
+                break
+            if time.time() > deadline:
+                raise RuntimeError(f"node on port {node.port} not ready: {status} {body[:200]!r}")
+            time.sleep(0.5)
+    if len(nodes) > 1:
+        time.sleep(5)
+    for node in nodes:
+        while True:
+            try:
+                if get(node.port, "/counter/probe")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError(f"counters not answered through node on port {node.port}")
+            time.sleep(0.5)
+
+
+def entity_homes(node, paths):
+    """How many of the counters live on each node, most first (asked through node)."""
+    import json
+    homes = {}
+    for path in paths:
+        status, body = get(node.port, path)
+        home = json.loads(body)["entityNode"] if status == 200 else "failed"
+        homes[home] = homes.get(home, 0) + 1
+    return sorted(homes.values(), reverse=True)
+
+
+def scale_out_scenario():
+    """GET /hello and GET /counter/{id} (SCALE_COUNTERS, one at random per request) through nginx,
+    with one Resume node behind it, then three in a cluster. Every node on the server CPU, nginx and
+    wrk on the client CPU: both runs have the same two cores. CPU per request is summed over the nodes;
+    the three nodes are warmed up three times as long, as each gets a third of the requests."""
+    results = {"hello": {}, "counter": {}, "homes": {}}
+    for count in SCALE_NODES:
+        ports = [PORT + 2001 + i for i in range(count)]
+        nodes, nginx = [], None
+        try:
+            for port in ports:
+                nodes.append(scale_node(port, ports))
+            wait_formed(nodes)
+            nginx = Nginx([node.port for node in nodes])
+            front = Balanced(nginx, nodes)
+            runs = (("hello", "/hello", {}), ("counter", "/", dict(script="paths.lua", script_args=SCALE_COUNTERS)))
+            for load, path, options in runs:
+                if count > 1:
+                    # Each node gets 1/count of the requests: the warm-up is count times as long, so that
+                    # every node's JIT-compiled code sees as many calls as the one node's did.
+                    try:
+                        wrk(front, path, 64, WARMUP * (count - 1), **options)
+                    except (RuntimeError, AttributeError):
+                        pass
+                r = load_scenario(path, 64, **options)(front)
+                r["node_cores"], nginx_cpu = front.measured()
+                r["nginx_cpu_per_req_us"] = nginx_cpu / max(r["requests"], 1) * 1e6
+                results[load][count] = r
+                print(f"{load} on {count}: {({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})}", file=sys.stderr)
+            results["homes"][count] = entity_homes(nodes[0], SCALE_COUNTERS)
+        finally:
+            if nginx is not None:
+                nginx.stop()
+            for node in nodes:
+                node.stop()
+    return results
+
+
 SCENARIO_RUNS = {
     "hello": load_scenario("/hello", 64),
     "close": load_scenario("/hello", 64, headers=["Connection: close"]),
@@ -520,6 +720,14 @@ def main():
     results = {}
     postgres = None
     for scenario in SCENARIOS:
+        if scenario == "scale-out":
+            print(f"{scenario:12} resume x1, x3 behind nginx", file=sys.stderr)
+            try:
+                results[("scale-out", "resume")] = scale_out_scenario()
+            except Exception as e:
+                results[("scale-out", "resume")] = {"failed": str(e)[:200]}
+                print("failed:", e, file=sys.stderr)
+            continue
         if scenario == "todo" and postgres is None:
             try:
                 postgres = Postgres()
@@ -571,7 +779,7 @@ def render(results):
              f"- Pinning: each server on CPU {SERVER_CPU} (so .NET uses workstation GC), the load generator on CPU {CLIENT_CPU}; "
              f"every server fresh per scenario; {WARMUP} s warm-up then {DURATION} s measured; wrk -t1.",
              "- Ratios are Resume / Kestrel from this same run.", ""]
-    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients", "cluster")]
+    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients", "cluster", "scale-out")]
     if load:
         lines += ["| scenario | server | req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | req/s × Kestrel | p99 × Kestrel | CPU/req × Kestrel | RSS × Kestrel |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -636,10 +844,47 @@ def render(results):
                     lines.append(f"| {variant} | {v['rps']:,.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {v['errors']} | {v['cpu_per_req_us']:.1f} | "
                                  f"{ratio(v['rps'], base.get('rps'))} | {ratio(v['p99'], base.get('p99'))} |")
         lines.append("")
+    if "scale-out" in SCENARIOS:
+        lines += scale_out_section(results.get(("scale-out", "resume"), {}))
     notes = f"{ROOT}/bench/results/NOTES.md"
     if not SMOKE and os.path.exists(notes):
         lines += [open(notes).read()]
     return "\n".join(lines)
+
+
+def scale_out_section(r):
+    """The scale-out table, the factor per load, and what the factor means on this machine."""
+    lines = [f"Scale-out: GET /hello, and GET /counter/{{id}} with one of {len(SCALE_COUNTERS)} counters at random per request "
+             "(bench/paths.lua), through nginx (one worker, keep-alive to the nodes, round robin), 64 connections; one Resume node "
+             f"behind it, then three in a cluster. Every node is pinned to CPU {SERVER_CPU}, nginx and wrk to CPU {CLIENT_CPU}. "
+             f"The three nodes get {SCALE_NODES[-1]} × {WARMUP} s of warm-up, as each takes a third of the requests. "
+             "CPU per request is summed over the nodes; \"nodes' CPU\" is their share of a core over the measured run "
+             f"(under 1.0: CPU {CLIENT_CPU}, nginx and wrk, bounded the run):", "",
+             "| load | nodes | req/s | p50 ms | p99 ms | errors | CPU µs/req (all nodes) | nodes' CPU, cores | nginx CPU µs/req | scale-out factor (req/s × 1 node) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    if "failed" in r:
+        return lines + [f"| failed: {r['failed']} |||||||||", ""]
+    for load in ("hello", "counter"):
+        runs = r.get(load, {})
+        base = runs.get(SCALE_NODES[0], {})
+        for count in SCALE_NODES:
+            v = runs.get(count)
+            if v:
+                lines.append(f"| {load} | {count} | {v['rps']:,.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {v['errors']} | "
+                             f"{v['cpu_per_req_us']:.1f} | {v['node_cores']:.2f} | {v['nginx_cpu_per_req_us']:.1f} | "
+                             f"{ratio(v['rps'], base.get('rps'))} |")
+    lines.append("")
+    homes = r.get("homes", {}).get(SCALE_NODES[-1])
+    if homes:
+        lines += [f"Counters per node after the {SCALE_NODES[-1]}-node run (where their entities live): "
+                  + " / ".join(str(n) for n in homes) + f" of {len(SCALE_COUNTERS)}.", ""]
+    lines += ["What the factor means here: this machine has two cores, and the three nodes share one of them "
+              f"(CPU {SERVER_CPU}), as the one node had it alone. So the factor is not added capacity: it measures what the "
+              "cluster costs on the same CPU (three runtimes and actor systems, gossip and heartbeats, and for counters the "
+              "remote hop: with random ids and round robin, 2/3 of the counter asks reach a node that does not hold the "
+              "counter and cross to the one that does). Below 1.0 is that overhead. A machine with a core per node would "
+              "show about the one-node req/s times the nodes, less the share the remote hops take.", ""]
+    return lines
 
 
 # --compare: what this run measured beside the committed LATEST.md. Both reports are read as text

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Resume's benchmark suite. Usage: bench/run.sh [--smoke] [--compare] [scenario ...]
-#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster todo https (default: all)
+#   scenarios: hello close pipeline suspend-1k suspend-10k stream slow-clients cluster scale-out todo https
+#              (default: all)
 #   --smoke    a few seconds in all: Resume and Kestrel, hello and pipeline, to keep the suite working.
 #   --compare  then every ratio measured beside the committed bench/results/LATEST.md's; exits 1 when
 #              one is more than 10% worse (REGRESSION). bench/run.sh --compare-only FILE compares a
@@ -21,6 +22,12 @@ command -v openssl >/dev/null || need+=(openssl)
 if [[ " $* " != *" --smoke "* ]]; then
   command -v gunicorn >/dev/null || need+=(gunicorn)
   /usr/bin/python3 -c "import gevent" 2>/dev/null || need+=(python3-gevent)
+fi
+# nginx (one worker as the load balancer) for scale-out, when it runs: every scenario, or named.
+scenarios=()
+for arg in "$@"; do [[ $arg == -* ]] || scenarios+=("$arg"); done
+if [[ " $* " != *" --smoke "* ]] && { ((${#scenarios[@]} == 0)) || [[ " ${scenarios[*]} " == *" scale-out "* ]]; }; then
+  [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || need+=(nginx-light)
 fi
 if ((${#need[@]})); then
   echo "installing ${need[*]} with apt-get" >&2
