@@ -779,6 +779,7 @@ def render(results):
              f"- Pinning: each server on CPU {SERVER_CPU} (so .NET uses workstation GC), the load generator on CPU {CLIENT_CPU}; "
              f"every server fresh per scenario; {WARMUP} s warm-up then {DURATION} s measured; wrk -t1.",
              "- Ratios are Resume / Kestrel from this same run.", ""]
+    lines += targets_section(results)
     load = [s for s in SCENARIOS if s not in ("stream", "slow-clients", "cluster", "scale-out")]
     if load:
         lines += ["| scenario | server | req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | req/s × Kestrel | p99 × Kestrel | CPU/req × Kestrel | RSS × Kestrel |",
@@ -800,9 +801,9 @@ def render(results):
             lines.append("Memory per suspended request (suspend-10k peak RSS less the same server's hello peak, over 10,000):")
             lines.append("")
             for name in SERVERS:
-                held, idle = results.get(("suspend-10k", name), {}), results.get(("hello", name), {})
-                if "rss_mib" in held and "rss_mib" in idle:
-                    lines.append(f"- {name}: {(held['rss_mib'] - idle['rss_mib']) * 1024 / 10000:.1f} KiB")
+                kib = suspended_kib(results, "suspend-10k", name)
+                if kib is not None:
+                    lines.append(f"- {name}: {kib:.1f} KiB")
             lines.append("")
     if "stream" in SCENARIOS:
         lines += [f"Stream ({STREAM_BYTES >> 20} MiB each way):", "",
@@ -850,6 +851,102 @@ def render(results):
     if not SMOKE and os.path.exists(notes):
         lines += [open(notes).read()]
     return "\n".join(lines)
+
+
+# The suspend scenarios as SCENARIO_RUNS runs them: connections, and how long each request sleeps (s).
+SUSPENDED = {"suspend-1k": (1000, 0.1), "suspend-10k": (10000, 1.0)}
+
+
+def suspended_kib(results, scenario, name):
+    """Memory per suspended request: the scenario's peak RSS less the same server's hello peak, over its connections."""
+    held, idle = results.get((scenario, name), {}), results.get(("hello", name), {})
+    if "rss_mib" in held and "rss_mib" in idle:
+        return (held["rss_mib"] - idle["rss_mib"]) * 1024 / SUSPENDED[scenario][0]
+    return None
+
+
+def targets_section(results):
+    """Issue #13's targets, one row each for the scenarios that ran: the value measured and met or missed
+    (decided on the value as shown). Ratios are Resume / Kestrel from this run."""
+    rows = []
+
+    def measured(scenario):
+        """Resume's result, or why there is none."""
+        r = results.get((scenario, "resume"), {})
+        return (None, f"failed: {r['failed'][:80]}") if "failed" in r else (r, None) if r else (None, "not run")
+
+    def verdict(value, bound, higher):
+        return "met" if (value >= bound if higher else value <= bound) else "missed"
+
+    def against_kestrel(scenario, key, what, bound, higher=False):
+        target = f"{scenario}: {what} {'≥' if higher else '≤'} {bound:.2f}× Kestrel's"
+        r, why = measured(scenario)
+        k = results.get((scenario, "kestrel"), {})
+        if r is None:
+            rows.append((target, why, "missed" if why.startswith("failed") else "not measured"))
+        elif not k.get(key):
+            rows.append((target, "no Kestrel run", "not measured"))
+        else:
+            value = round(r[key] / k[key], 2)
+            rows.append((target, f"{value:.2f}×", verdict(value, bound, higher)))
+
+    load_targets = {"hello": [("rps", "req/s", 0.9, True), ("cpu_per_req_us", "CPU/req", 1.15, False)],
+                    "close": [("rps", "req/s (a request per connection)", 1.0, True)],
+                    "pipeline": [("rps", "req/s", 0.6, True), ("cpu_per_req_us", "CPU/req", 1.6, False)],
+                    "suspend-1k": [("rps", "req/s", 1.0, True), ("cpu_per_req_us", "CPU/req", 1.3, False)],
+                    "suspend-10k": [("rps", "req/s", 1.0, True), ("cpu_per_req_us", "CPU/req", 1.3, False)],
+                    "https": [("rps", "req/s", 0.85, True)],
+                    "todo": [("rps", "req/s", 0.9, True)]}
+    for scenario in SCENARIOS:
+        for key, what, bound, higher in load_targets.get(scenario, []):
+            against_kestrel(scenario, key, what, bound, higher)
+        if scenario in SUSPENDED:
+            connections, seconds = SUSPENDED[scenario]
+            limit = connections / seconds
+            target = f"{scenario}: req/s ≥ 0.95 of the limit ({connections:,} connections / {seconds:g} s = {limit:,.0f}/s)"
+            r, why = measured(scenario)
+            if r is None:
+                rows.append((target, why, "missed" if why.startswith("failed") else "not measured"))
+            else:
+                value = round(r["rps"] / limit, 2)
+                rows.append((target, f"{value:.2f} ({r['rps']:,.0f}/s)", verdict(value, 0.95, True)))
+            target = f"{scenario}: memory per suspended request ≤ Kestrel's"
+            resume, kestrel = suspended_kib(results, scenario, "resume"), suspended_kib(results, scenario, "kestrel")
+            if resume is None or kestrel is None:
+                rows.append((target, "needs hello and Kestrel in the run", "not measured"))
+            else:
+                rows.append((target, f"{resume:.1f} KiB (Kestrel {kestrel:.1f})", verdict(round(resume, 1), round(kestrel, 1), False)))
+        if scenario == "cluster":
+            target = "cluster remote: CPU/req on the HTTP node ≤ (hello CPU/req + raw remote ask CPU/ask) × 1.2"
+            r = results.get(("cluster", "resume"), {})
+            remote = r.get("remote", {}).get("cpu_per_req_us")
+            raw = r.get("raw_ask", {}).get("cpu_per_ask_us") if isinstance(r.get("raw_ask"), dict) else None
+            hello, _ = measured("hello")
+            if remote is None:
+                rows.append((target, f"failed: {r['failed'][:80]}" if "failed" in r else "not measured", "missed" if "failed" in r else "not measured"))
+            elif raw is None:
+                rows.append((target, f"{remote:.1f} µs; raw ask not measured", "not measured"))
+            elif hello is None:
+                rows.append((target, f"{remote:.1f} µs; hello not in the run", "not measured"))
+            else:
+                bound = round((hello["cpu_per_req_us"] + raw) * 1.2, 1)
+                rows.append((target, f"{remote:.1f} µs (bound ({hello['cpu_per_req_us']:.1f} + {raw:.1f}) × 1.2 = {bound:.1f})",
+                             verdict(round(remote, 1), bound, False)))
+        if scenario == "scale-out":
+            r = results.get(("scale-out", "resume"), {})
+            factors = []
+            for load in ("hello", "counter"):
+                runs = r.get(load, {})
+                one, many = runs.get(SCALE_NODES[0], {}).get("rps"), runs.get(SCALE_NODES[-1], {}).get("rps")
+                if one and many:
+                    factors.append(f"{load} {many / one:.2f}×")
+            value = ", ".join(factors) or (f"failed: {r['failed'][:80]}" if "failed" in r else "not measured")
+            rows.append((f"scale-out: req/s of {SCALE_NODES[-1]} nodes × 1 node (on one core: see below)", value, "reported"))
+    if not rows:
+        return []
+    lines = ["Targets (issue #13) on this run:", "", "| target | measured | status |", "|---|---|---|"]
+    lines += [f"| {target} | {value} | {status} |" for target, value, status in rows]
+    return lines + [""]
 
 
 def scale_out_section(r):
