@@ -118,10 +118,24 @@ def server_command(name, port, scenario, extra=(), https_port=None):
             "--log-level", "warning", "app:application"]
 
 
+def free_port(start):
+    """The first port from start that nothing listens on: another bench (another worktree's) may be
+    running beside this one, and a probe must not take its server for ours."""
+    port = start
+    while True:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: TIME_WAIT does not count
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                port += 1
+
+
 class Server:
     def __init__(self, name, scenario="", extra=(), cpu=SERVER_CPU):
         global PORT
-        PORT += 1
+        PORT = free_port(PORT + 1)
         self.name, self.port = name, PORT
         # The https scenario's load goes to a second, TLS, listener; the plain one answers the start probe.
         self.https_port = None
@@ -131,7 +145,7 @@ class Server:
         if scenario == "scale-out":
             env["RESUME_HEALTH_READINESS_PATH"] = "/ready"
         if scenario == "https":
-            PORT += 1
+            PORT = free_port(PORT + 1)
             self.https_port = PORT
             cert, key, _ = tls_files()
             # Kestrel's default certificate from configuration, and HTTP/1.1 only, as Resume serves.
@@ -552,7 +566,7 @@ class Nginx(Server):
         binary = "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else shutil.which("nginx")
         if not binary:
             raise RuntimeError("nginx not found: apt-get install nginx-light (bench/run.sh does)")
-        PORT += 1
+        PORT = free_port(PORT + 1)
         self.name, self.port, self.https_port = "nginx", PORT, None
         os.makedirs(NGINX_DIR, exist_ok=True)
         conf = f"{NGINX_DIR}/nginx.conf"
@@ -568,7 +582,9 @@ class Nginx(Server):
         while time.time() < deadline and self.process.poll() is None:
             try:
                 if get(self.port, "/hello", timeout=2)[0] == 200:
-                    return
+                    time.sleep(0.5)  # an nginx that could not bind its port has exited by then
+                    if self.process.poll() is None:
+                        return
             except OSError:
                 pass
             time.sleep(0.2)
@@ -627,6 +643,9 @@ def wait_formed(nodes, timeout=90):
                 status, body = 0, str(e).encode()
             if status == 200:
                 break
+            if node.process.poll() is not None:
+                raise RuntimeError(f"node on port {node.port} exited {node.process.returncode}: "
+                                   f"{node.process.stderr.read().decode()[-1000:]}")
             if time.time() > deadline:
                 raise RuntimeError(f"node on port {node.port} not ready: {status} {body[:200]!r}")
             time.sleep(0.5)
@@ -647,12 +666,18 @@ def wait_formed(nodes, timeout=90):
 def entity_homes(node, paths):
     """How many of the counters live on each node, most first (asked through node)."""
     import json
-    homes = {}
+    homes, unanswered = {}, 0
     for path in paths:
-        status, body = get(node.port, path)
-        home = json.loads(body)["entityNode"] if status == 200 else "failed"
-        homes[home] = homes.get(home, 0) + 1
-    return sorted(homes.values(), reverse=True)
+        try:
+            status, body = get(node.port, path)
+        except OSError:
+            status = 0
+        if status == 200:
+            home = json.loads(body)["entityNode"]
+            homes[home] = homes.get(home, 0) + 1
+        else:
+            unanswered += 1
+    return sorted(homes.values(), reverse=True) + ([f"{unanswered} unanswered"] if unanswered else [])
 
 
 def scale_out_scenario():
@@ -660,14 +685,20 @@ def scale_out_scenario():
     with one Resume node behind it, then three in a cluster. Every node on the server CPU, nginx and
     wrk on the client CPU: both runs have the same two cores. CPU per request is summed over the nodes;
     the three nodes are warmed up three times as long, as each gets a third of the requests."""
-    results = {"hello": {}, "counter": {}, "homes": {}}
+    results = {"hello": {}, "counter": {}, "homes": {}, "idle": {}}
     for count in SCALE_NODES:
-        ports = [PORT + 2001 + i for i in range(count)]
+        ports = []
+        for _ in range(count):
+            ports.append(free_port((ports[-1] if ports else PORT + 2000) + 1))
         nodes, nginx = [], None
         try:
             for port in ports:
                 nodes.append(scale_node(port, ports))
             wait_formed(nodes)
+            # What the nodes take of their core with no requests (timers, and the cluster's gossip and heartbeats).
+            before, began = sum(node.cpu_seconds() for node in nodes), time.time()
+            time.sleep(3)
+            results["idle"][count] = (sum(node.cpu_seconds() for node in nodes) - before) / (time.time() - began)
             nginx = Nginx([node.port for node in nodes])
             front = Balanced(nginx, nodes)
             runs = (("hello", "/hello", {}), ("counter", "/", dict(script="paths.lua", script_args=SCALE_COUNTERS)))
@@ -684,7 +715,8 @@ def scale_out_scenario():
                 r["nginx_cpu_per_req_us"] = nginx_cpu / max(r["requests"], 1) * 1e6
                 results[load][count] = r
                 print(f"{load} on {count}: {({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})}", file=sys.stderr)
-            results["homes"][count] = entity_homes(nodes[0], SCALE_COUNTERS)
+            if count > 1:
+                results["homes"][count] = entity_homes(nodes[0], SCALE_COUNTERS)
         finally:
             if nginx is not None:
                 nginx.stop()
@@ -974,13 +1006,17 @@ def scale_out_section(r):
                              f"{v['cpu_per_req_us']:.1f} | {v['node_cores']:.2f} | {v['nginx_cpu_per_req_us']:.1f} | "
                              f"{ratio(v['rps'], base.get('rps'))} |")
     lines.append("")
+    idle = r.get("idle", {})
+    if all(count in idle for count in SCALE_NODES):
+        lines += ["With no requests, the nodes took " + " and ".join(f"{idle[count]:.2f} of a core with {count} node{'s' if count > 1 else ''}"
+                                                                 for count in SCALE_NODES) + f" (CPU {SERVER_CPU}, summed).", ""]
     homes = r.get("homes", {}).get(SCALE_NODES[-1])
     if homes:
         lines += [f"Counters per node after the {SCALE_NODES[-1]}-node run (where their entities live): "
                   + " / ".join(str(n) for n in homes) + f" of {len(SCALE_COUNTERS)}.", ""]
     lines += ["What the factor means here: this machine has two cores, and the three nodes share one of them "
               f"(CPU {SERVER_CPU}), as the one node had it alone. So the factor is not added capacity: it measures what the "
-              "cluster costs on the same CPU (three runtimes and actor systems, gossip and heartbeats, and for counters the "
+              "cluster costs on the same CPU (three runtimes and actor systems taking turns on it, gossip and heartbeats, and for counters the "
               "remote hop: with random ids and round robin, 2/3 of the counter asks reach a node that does not hold the "
               "counter and cross to the one that does). Below 1.0 is that overhead. A machine with a core per node would "
               "show about the one-node req/s times the nodes, less the share the remote hops take.", ""]
