@@ -5,7 +5,7 @@ Every server is started fresh for each scenario, pinned to CPU 0; wrk (or the st
 on CPU 1. Server CPU time is read from /proc for the whole process tree during the measured run;
 peak RSS is the sum of VmHWM over the tree. scale-out puts nginx in front of one node, then three.
 
---compare (or --compare-only FILE) sets what was measured beside the committed LATEST.md and exits 1
+--compare (or --compare-only FILE) prints what was measured beside the committed LATEST.md and exits 1
 when a value is more than 10% worse; the report opens with issue #13's targets.
 """
 import datetime
