@@ -3,12 +3,16 @@
 
 Every server is started fresh for each scenario, pinned to CPU 0; wrk (or the stream clients) run
 on CPU 1. Server CPU time is read from /proc for the whole process tree during the measured run;
-peak RSS is the sum of VmHWM over the tree.
+peak RSS is the sum of VmHWM over the tree. scale-out puts nginx in front of one node, then three.
+
+--compare (or --compare-only FILE) prints what was measured beside the committed LATEST.md and exits 1
+when a value is more than 10% worse; the report opens with issue #13's targets.
 """
 import datetime
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,14 +25,51 @@ SERVER_CPU, CLIENT_CPU = "0", "1"
 TICKS = os.sysconf("SC_CLK_TCK")
 PORT = 18400
 
-SMOKE = "--smoke" in sys.argv
-ARGS = [a for a in sys.argv[1:] if a != "--smoke"]
-ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "todo", "https"]
+ALL = ["hello", "close", "pipeline", "suspend-1k", "suspend-10k", "stream", "slow-clients", "cluster", "scale-out", "todo", "https"]
+USAGE = """usage: bench/bench.py [--smoke] [--compare] [scenario ...]
+       bench/bench.py --compare-only FILE
+  scenarios: """ + " ".join(ALL) + """ (default: all)
+  --smoke              a few seconds: Resume and Kestrel, hello and pipeline
+  --compare            after the run, every ratio beside the committed bench/results/LATEST.md's
+                       (git show HEAD:...); exit 1 when one is more than 10% worse
+  --compare-only FILE  the same comparison for a results file, running nothing
+  environment: BENCH_SERVERS=resume,kestrel (some servers), BENCH_WARMUP / BENCH_DURATION (seconds);
+  LATEST.md is written only by a full run with none of them set."""
+
+
+def arguments(argv):
+    """The flags, the scenarios named and the file of --compare-only; a usage error exits 2."""
+    def usage_error(what):
+        print(f"{what}\n{USAGE}", file=sys.stderr)
+        sys.exit(2)
+
+    flags, names, compare_only = set(), [], None
+    rest = iter(argv)
+    for arg in rest:
+        if arg in ("-h", "--help"):
+            print(USAGE)
+            sys.exit(0)
+        if arg == "--compare-only":
+            compare_only = next(rest, None)
+            if compare_only is None:
+                usage_error("--compare-only needs a file")
+        elif arg in ("--smoke", "--compare"):
+            flags.add(arg)
+        elif arg.startswith("-") or arg not in ALL:
+            usage_error(f"unknown argument {arg!r}")
+        else:
+            names.append(arg)
+    return flags, names, compare_only
+
+
+FLAGS, ARGS, COMPARE_ONLY = arguments(sys.argv[1:])
+SMOKE, COMPARE = "--smoke" in FLAGS, "--compare" in FLAGS
 SCENARIOS = ARGS or (["hello", "pipeline"] if SMOKE else ALL)
-DURATION = 2 if SMOKE else 10
+# BENCH_WARMUP / BENCH_DURATION (seconds) shorten the runs while working on the suite itself.
+DURATION = int(os.environ.get("BENCH_DURATION", 2 if SMOKE else 10))
 # Resume's code is JIT-compiled (Akka is not ReadyToRun like ASP.NET): tiered compilation reaches
 # steady state after ~20 s of load, so every server gets 25 s of warm-up.
-WARMUP = 1 if SMOKE else 25
+WARMUP = int(os.environ.get("BENCH_WARMUP", 1 if SMOKE else 25))
 SERVERS = ["resume", "kestrel"] if SMOKE else ["resume", "kestrel", "gunicorn-gthread", "gunicorn-gevent"]
 # BENCH_SERVERS=resume,kestrel narrows a run while working on one thing (LATEST.md is then not written).
 SERVERS = os.environ.get("BENCH_SERVERS", ",".join(SERVERS)).split(",")
@@ -77,18 +118,34 @@ def server_command(name, port, scenario, extra=(), https_port=None):
             "--log-level", "warning", "app:application"]
 
 
+def free_port(start):
+    """The first port from start that nothing listens on: another bench (another worktree's) may be
+    running beside this one, and a probe must not take its server for ours."""
+    port = start
+    while True:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: TIME_WAIT does not count
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                port += 1
+
+
 class Server:
     def __init__(self, name, scenario="", extra=(), cpu=SERVER_CPU):
         global PORT
-        PORT += 1
+        PORT = free_port(PORT + 1)
         self.name, self.port = name, PORT
         # The https scenario's load goes to a second, TLS, listener; the plain one answers the start probe.
         self.https_port = None
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
         if scenario == "todo":
             env["TODO_DB"] = TODO_DB
+        if scenario == "scale-out":
+            env["RESUME_HEALTH_READINESS_PATH"] = "/ready"
         if scenario == "https":
-            PORT += 1
+            PORT = free_port(PORT + 1)
             self.https_port = PORT
             cert, key, _ = tls_files()
             # Kestrel's default certificate from configuration, and HTTP/1.1 only, as Resume serves.
@@ -453,6 +510,221 @@ def todo_scenario(server):
     return load_scenario("/todos?limit=20", 64)(server)
 
 
+def get(port, path, timeout=10):
+    """One GET on a connection of its own: (status, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1] if head.startswith(b"HTTP/") else b"0"
+    return int(status), body
+
+
+NGINX_DIR = f"{ROOT}/bench/out/nginx"
+NGINX_CONF = """# Written by bench/bench.py for the scale-out scenario: one worker in front of the Resume nodes.
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream resume {{
+{servers}        # Connections to the nodes kept open, so requests do not each pay a connect.
+        keepalive 128;
+        keepalive_requests 10000000;
+        keepalive_timeout 60s;
+    }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        keepalive_requests 10000000;
+        location / {{
+            proxy_pass http://resume;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+
+
+class Nginx(Server):
+    """nginx as the load balancer in front of Resume nodes (round robin, keep-alive upstream), its
+    configuration generated in bench/out/nginx; pinned with wrk to the client CPU. The process tree's
+    CPU, memory and stop are Server's."""
+
+    def __init__(self, upstream_ports, cpu=CLIENT_CPU):
+        global PORT
+        binary = "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else shutil.which("nginx")
+        if not binary:
+            raise RuntimeError("nginx not found: apt-get install nginx-light (bench/run.sh does)")
+        PORT = free_port(PORT + 1)
+        self.name, self.port, self.https_port = "nginx", PORT, None
+        os.makedirs(NGINX_DIR, exist_ok=True)
+        conf = f"{NGINX_DIR}/nginx.conf"
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(dir=NGINX_DIR, port=self.port,
+                                      servers="".join(f"        server 127.0.0.1:{p};\n" for p in upstream_ports)))
+        log = f"{NGINX_DIR}/error.log"
+        if os.path.exists(log):
+            os.remove(log)
+        self.process = subprocess.Popen(["taskset", "-c", cpu, binary, "-p", NGINX_DIR, "-e", log, "-c", conf],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 15
+        while time.time() < deadline and self.process.poll() is None:
+            try:
+                if get(self.port, "/hello", timeout=2)[0] == 200:
+                    time.sleep(0.5)  # an nginx that could not bind its port has exited by then
+                    if self.process.poll() is None:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        logged = "".join(open(log).readlines()[-2:]) if os.path.exists(log) else ""
+        raise RuntimeError(f"nginx did not answer through to the nodes: {self.process.stderr.read().decode()[-1000:]}{logged}")
+
+
+class Balanced:
+    """The nodes behind nginx as load_scenario sees a server: nginx's URL, the nodes' CPU and memory
+    summed. Every cpu_seconds() also notes the time and nginx's CPU; load_scenario reads it just
+    before and just after the measured run, so the last two notes span that run (measured())."""
+
+    def __init__(self, nginx, nodes):
+        self.nginx, self.nodes, self.notes = nginx, nodes, []
+
+    def url(self, path):
+        return self.nginx.url(path)
+
+    def cpu_seconds(self):
+        total = sum(node.cpu_seconds() for node in self.nodes)
+        self.notes.append((time.time(), total, self.nginx.cpu_seconds()))
+        return total
+
+    def memory_kib(self, key):
+        return sum(node.memory_kib(key) for node in self.nodes)
+
+    def measured(self):
+        """The nodes' CPU over the measured run in cores (1.0: CPU 0 was busy throughout), and nginx's CPU seconds."""
+        (began, nodes_before, nginx_before), (ended, nodes_after, nginx_after) = self.notes[-2:]
+        return (nodes_after - nodes_before) / (ended - began), nginx_after - nginx_before
+
+
+SCALE_NODES = (1, 3)
+SCALE_COUNTERS = [f"/counter/s{i}" for i in range(300)]
+
+
+def scale_node(cluster_port, seeds):
+    """A cluster node as cluster_node() starts one, pinned to the server CPU, with the readiness path on."""
+    extra = ["--cluster-port", str(cluster_port), "--public-host", "127.0.0.1"]
+    for seed in seeds:
+        extra += ["--seed", f"127.0.0.1:{seed}"]
+    return Server("resume", "scale-out", extra, SERVER_CPU)
+
+
+def wait_formed(nodes, timeout=90):
+    """Until every node is an Up member (its /ready answers 200) and a counter is answered through
+    every node; then a few seconds more, so that every shard region has registered before counters
+    are spread (until it has, new counters all go to the nodes already there)."""
+    deadline = time.time() + timeout
+    for node in nodes:
+        while True:
+            try:
+                status, body = get(node.port, "/ready", timeout=2)
+            except OSError as e:
+                status, body = 0, str(e).encode()
+            if status == 200:
+                break
+            if node.process.poll() is not None:
+                raise RuntimeError(f"node on port {node.port} exited {node.process.returncode}: "
+                                   f"{node.process.stderr.read().decode()[-1000:]}")
+            if time.time() > deadline:
+                raise RuntimeError(f"node on port {node.port} not ready: {status} {body[:200]!r}")
+            time.sleep(0.5)
+    if len(nodes) > 1:
+        time.sleep(5)
+    for node in nodes:
+        while True:
+            try:
+                if get(node.port, "/counter/probe")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError(f"counters not answered through node on port {node.port}")
+            time.sleep(0.5)
+
+
+def entity_homes(node, paths):
+    """How many of the counters live on each node, most first (asked through node)."""
+    import json
+    homes, unanswered = {}, 0
+    for path in paths:
+        try:
+            status, body = get(node.port, path)
+        except OSError:
+            status = 0
+        if status == 200:
+            home = json.loads(body)["entityNode"]
+            homes[home] = homes.get(home, 0) + 1
+        else:
+            unanswered += 1
+    return sorted(homes.values(), reverse=True) + ([f"{unanswered} unanswered"] if unanswered else [])
+
+
+def scale_out_scenario():
+    """GET /hello and GET /counter/{id} (SCALE_COUNTERS, one at random per request) through nginx,
+    with one Resume node behind it, then three in a cluster. Every node on the server CPU, nginx and
+    wrk on the client CPU: both runs have the same two cores. CPU per request is summed over the nodes;
+    the three nodes are warmed up three times as long, as each gets a third of the requests."""
+    results = {"hello": {}, "counter": {}, "homes": {}, "idle": {}}
+    for count in SCALE_NODES:
+        ports = []
+        for _ in range(count):
+            ports.append(free_port((ports[-1] if ports else PORT + 2000) + 1))
+        nodes, nginx = [], None
+        try:
+            for port in ports:
+                nodes.append(scale_node(port, ports))
+            wait_formed(nodes)
+            # What the nodes take of their core with no requests (timers, and the cluster's gossip and heartbeats).
+            before, began = sum(node.cpu_seconds() for node in nodes), time.time()
+            time.sleep(3)
+            results["idle"][count] = (sum(node.cpu_seconds() for node in nodes) - before) / (time.time() - began)
+            nginx = Nginx([node.port for node in nodes])
+            front = Balanced(nginx, nodes)
+            runs = (("hello", "/hello", {}), ("counter", "/", dict(script="paths.lua", script_args=SCALE_COUNTERS)))
+            for load, path, options in runs:
+                if count > 1:
+                    # Each node gets 1/count of the requests: the warm-up is count times as long, so that
+                    # every node's JIT-compiled code sees as many calls as the one node's did.
+                    try:
+                        wrk(front, path, 64, WARMUP * (count - 1), **options)
+                    except (RuntimeError, AttributeError):
+                        pass
+                r = load_scenario(path, 64, **options)(front)
+                r["node_cores"], nginx_cpu = front.measured()
+                r["nginx_cpu_per_req_us"] = nginx_cpu / max(r["requests"], 1) * 1e6
+                results[load][count] = r
+                print(f"{load} on {count}: {({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})}", file=sys.stderr)
+            if count > 1:
+                results["homes"][count] = entity_homes(nodes[0], SCALE_COUNTERS)
+        finally:
+            if nginx is not None:
+                nginx.stop()
+            for node in nodes:
+                node.stop()
+    return results
+
+
 SCENARIO_RUNS = {
     "hello": load_scenario("/hello", 64),
     "close": load_scenario("/hello", 64, headers=["Connection: close"]),
@@ -477,9 +749,20 @@ def ratio(a, b):
 
 
 def main():
+    if COMPARE_ONLY:
+        with open(COMPARE_ONLY) as f:
+            sys.exit(1 if compare(f.read(), committed_report()) else 0)
     results = {}
     postgres = None
     for scenario in SCENARIOS:
+        if scenario == "scale-out":
+            print(f"{scenario:12} resume x1, x3 behind nginx", file=sys.stderr)
+            try:
+                results[("scale-out", "resume")] = scale_out_scenario()
+            except Exception as e:
+                results[("scale-out", "resume")] = {"failed": str(e)[:200]}
+                print("failed:", e, file=sys.stderr)
+            continue
         if scenario == "todo" and postgres is None:
             try:
                 postgres = Postgres()
@@ -515,9 +798,11 @@ def main():
         postgres.stop()
     report = render(results)
     print(report)
-    if not SMOKE and not ARGS and "BENCH_SERVERS" not in os.environ:
+    if not SMOKE and not ARGS and not {"BENCH_SERVERS", "BENCH_WARMUP", "BENCH_DURATION"} & set(os.environ):
         with open(f"{ROOT}/bench/results/LATEST.md", "w") as f:
             f.write(report)
+    if COMPARE and compare(report, committed_report()):
+        sys.exit(1)
     if SMOKE and any("failed" in r for r in results.values()):
         sys.exit(1)
 
@@ -529,7 +814,8 @@ def render(results):
              f"- Pinning: each server on CPU {SERVER_CPU} (so .NET uses workstation GC), the load generator on CPU {CLIENT_CPU}; "
              f"every server fresh per scenario; {WARMUP} s warm-up then {DURATION} s measured; wrk -t1.",
              "- Ratios are Resume / Kestrel from this same run.", ""]
-    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients", "cluster")]
+    lines += targets_section(results)
+    load = [s for s in SCENARIOS if s not in ("stream", "slow-clients", "cluster", "scale-out")]
     if load:
         lines += ["| scenario | server | req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | req/s × Kestrel | p99 × Kestrel | CPU/req × Kestrel | RSS × Kestrel |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -550,9 +836,9 @@ def render(results):
             lines.append("Memory per suspended request (suspend-10k peak RSS less the same server's hello peak, over 10,000):")
             lines.append("")
             for name in SERVERS:
-                held, idle = results.get(("suspend-10k", name), {}), results.get(("hello", name), {})
-                if "rss_mib" in held and "rss_mib" in idle:
-                    lines.append(f"- {name}: {(held['rss_mib'] - idle['rss_mib']) * 1024 / 10000:.1f} KiB")
+                kib = suspended_kib(results, "suspend-10k", name)
+                if kib is not None:
+                    lines.append(f"- {name}: {kib:.1f} KiB")
             lines.append("")
     if "stream" in SCENARIOS:
         lines += [f"Stream ({STREAM_BYTES >> 20} MiB each way):", "",
@@ -594,10 +880,274 @@ def render(results):
                     lines.append(f"| {variant} | {v['rps']:,.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {v['errors']} | {v['cpu_per_req_us']:.1f} | "
                                  f"{ratio(v['rps'], base.get('rps'))} | {ratio(v['p99'], base.get('p99'))} |")
         lines.append("")
+    if "scale-out" in SCENARIOS:
+        lines += scale_out_section(results.get(("scale-out", "resume"), {}))
     notes = f"{ROOT}/bench/results/NOTES.md"
     if not SMOKE and os.path.exists(notes):
         lines += [open(notes).read()]
     return "\n".join(lines)
+
+
+# The suspend scenarios as SCENARIO_RUNS runs them: connections, and how long each request sleeps (s).
+SUSPENDED = {"suspend-1k": (1000, 0.1), "suspend-10k": (10000, 1.0)}
+
+
+def suspended_kib(results, scenario, name):
+    """Memory per suspended request: the scenario's peak RSS less the same server's hello peak, over its connections."""
+    held, idle = results.get((scenario, name), {}), results.get(("hello", name), {})
+    if "rss_mib" in held and "rss_mib" in idle:
+        return (held["rss_mib"] - idle["rss_mib"]) * 1024 / SUSPENDED[scenario][0]
+    return None
+
+
+def targets_section(results):
+    """Issue #13's targets, one row each for the scenarios that ran: the value measured and met or missed
+    (decided on the value as shown). Ratios are Resume / Kestrel from this run."""
+    rows = []
+
+    def measured(scenario):
+        """Resume's result, or why there is none."""
+        r = results.get((scenario, "resume"), {})
+        return (None, f"failed: {r['failed'][:80]}") if "failed" in r else (r, None) if r else (None, "not run")
+
+    def verdict(value, bound, higher):
+        return "met" if (value >= bound if higher else value <= bound) else "missed"
+
+    def against_kestrel(scenario, key, what, bound, higher=False):
+        target = f"{scenario}: {what} {'≥' if higher else '≤'} {bound:.2f}× Kestrel's"
+        r, why = measured(scenario)
+        k = results.get((scenario, "kestrel"), {})
+        if r is None:
+            rows.append((target, why, "missed" if why.startswith("failed") else "not measured"))
+        elif not k.get(key):
+            rows.append((target, "no Kestrel run", "not measured"))
+        else:
+            value = round(r[key] / k[key], 2)
+            rows.append((target, f"{value:.2f}×", verdict(value, bound, higher)))
+
+    load_targets = {"hello": [("rps", "req/s", 0.9, True), ("cpu_per_req_us", "CPU/req", 1.15, False)],
+                    "close": [("rps", "req/s (a request per connection)", 1.0, True)],
+                    "pipeline": [("rps", "req/s", 0.6, True), ("cpu_per_req_us", "CPU/req", 1.6, False)],
+                    "suspend-1k": [("rps", "req/s", 1.0, True), ("cpu_per_req_us", "CPU/req", 1.3, False)],
+                    "suspend-10k": [("rps", "req/s", 1.0, True), ("cpu_per_req_us", "CPU/req", 1.3, False)],
+                    "https": [("rps", "req/s", 0.85, True)],
+                    "todo": [("rps", "req/s", 0.9, True)]}
+    for scenario in SCENARIOS:
+        for key, what, bound, higher in load_targets.get(scenario, []):
+            against_kestrel(scenario, key, what, bound, higher)
+        if scenario in SUSPENDED:
+            connections, seconds = SUSPENDED[scenario]
+            limit = connections / seconds
+            target = f"{scenario}: req/s ≥ 0.95 of the limit ({connections:,} connections / {seconds:g} s = {limit:,.0f}/s)"
+            r, why = measured(scenario)
+            if r is None:
+                rows.append((target, why, "missed" if why.startswith("failed") else "not measured"))
+            else:
+                value = round(r["rps"] / limit, 2)
+                rows.append((target, f"{value:.2f} ({r['rps']:,.0f}/s)", verdict(value, 0.95, True)))
+            target = f"{scenario}: memory per suspended request ≤ Kestrel's"
+            resume, kestrel = suspended_kib(results, scenario, "resume"), suspended_kib(results, scenario, "kestrel")
+            if resume is None or kestrel is None:
+                rows.append((target, "needs hello and Kestrel in the run", "not measured"))
+            else:
+                rows.append((target, f"{resume:.1f} KiB (Kestrel {kestrel:.1f})", verdict(round(resume, 1), round(kestrel, 1), False)))
+        if scenario == "cluster":
+            target = "cluster remote: CPU/req on the HTTP node ≤ (hello CPU/req + raw remote ask CPU/ask) × 1.2"
+            r = results.get(("cluster", "resume"), {})
+            remote = r.get("remote", {}).get("cpu_per_req_us")
+            raw = r.get("raw_ask", {}).get("cpu_per_ask_us") if isinstance(r.get("raw_ask"), dict) else None
+            hello, _ = measured("hello")
+            if remote is None:
+                rows.append((target, f"failed: {r['failed'][:80]}" if "failed" in r else "not measured", "missed" if "failed" in r else "not measured"))
+            elif raw is None:
+                rows.append((target, f"{remote:.1f} µs; raw ask not measured", "not measured"))
+            elif hello is None:
+                rows.append((target, f"{remote:.1f} µs; hello not in the run", "not measured"))
+            else:
+                bound = round((hello["cpu_per_req_us"] + raw) * 1.2, 1)
+                rows.append((target, f"{remote:.1f} µs (bound ({hello['cpu_per_req_us']:.1f} + {raw:.1f}) × 1.2 = {bound:.1f})",
+                             verdict(round(remote, 1), bound, False)))
+        if scenario == "scale-out":
+            r = results.get(("scale-out", "resume"), {})
+            factors = []
+            for load in ("hello", "counter"):
+                runs = r.get(load, {})
+                one, many = runs.get(SCALE_NODES[0], {}).get("rps"), runs.get(SCALE_NODES[-1], {}).get("rps")
+                if one and many:
+                    factors.append(f"{load} {many / one:.2f}×")
+            value = ", ".join(factors) or (f"failed: {r['failed'][:80]}" if "failed" in r else "not measured")
+            rows.append((f"scale-out: req/s of {SCALE_NODES[-1]} nodes × 1 node (on one core: see below)", value, "reported"))
+    if not rows:
+        return []
+    lines = ["Targets (issue #13) on this run:", "", "| target | measured | status |", "|---|---|---|"]
+    lines += [f"| {target} | {value} | {status} |" for target, value, status in rows]
+    return lines + [""]
+
+
+def scale_out_section(r):
+    """The scale-out table, the factor per load, and what the factor means on this machine."""
+    lines = [f"Scale-out: GET /hello, and GET /counter/{{id}} with one of {len(SCALE_COUNTERS)} counters at random per request "
+             "(bench/paths.lua), through nginx (one worker, keep-alive to the nodes, round robin), 64 connections; one Resume node "
+             f"behind it, then three in a cluster. Every node is pinned to CPU {SERVER_CPU}, nginx and wrk to CPU {CLIENT_CPU}. "
+             f"The three nodes get {SCALE_NODES[-1]} × {WARMUP} s of warm-up, as each takes a third of the requests. "
+             "CPU per request is summed over the nodes; \"nodes' CPU\" is their share of a core over the measured run "
+             f"(under 1.0: CPU {CLIENT_CPU}, nginx and wrk, bounded the run, or something besides the bench took CPU {SERVER_CPU}; "
+             "CPU per request is the steadier measure then):", "",
+             "| load | nodes | req/s | p50 ms | p99 ms | errors | CPU µs/req (all nodes) | nodes' CPU, cores | nginx CPU µs/req | scale-out factor (req/s × 1 node) | CPU/req × 1 node |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    if "failed" in r:
+        return lines + [f"| failed: {r['failed']} ||||||||||", ""]
+    for load in ("hello", "counter"):
+        runs = r.get(load, {})
+        base = runs.get(SCALE_NODES[0], {})
+        for count in SCALE_NODES:
+            v = runs.get(count)
+            if v:
+                lines.append(f"| {load} | {count} | {v['rps']:,.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {v['errors']} | "
+                             f"{v['cpu_per_req_us']:.1f} | {v['node_cores']:.2f} | {v['nginx_cpu_per_req_us']:.1f} | "
+                             f"{ratio(v['rps'], base.get('rps'))} | {ratio(v['cpu_per_req_us'], base.get('cpu_per_req_us'))} |")
+    lines.append("")
+    idle = r.get("idle", {})
+    if all(count in idle for count in SCALE_NODES):
+        lines += ["With no requests, the nodes took " + " and ".join(f"{idle[count]:.2f} of a core with {count} node{'s' if count > 1 else ''}"
+                                                                 for count in SCALE_NODES) + f" (CPU {SERVER_CPU}, summed).", ""]
+    homes = r.get("homes", {}).get(SCALE_NODES[-1])
+    if homes:
+        lines += [f"Counters per node after the {SCALE_NODES[-1]}-node run (where their entities live): "
+                  + " / ".join(str(n) for n in homes) + f" of {len(SCALE_COUNTERS)}.", ""]
+    lines += ["What the factor means here: this machine has two cores, and the three nodes share one of them "
+              f"(CPU {SERVER_CPU}), as the one node had it alone. So the factor is not added capacity: it measures what the "
+              "cluster costs on the same CPU (three runtimes and actor systems taking turns on it, gossip and heartbeats, and for counters the "
+              "remote hop: with random ids and round robin, 2/3 of the counter asks reach a node that does not hold the "
+              "counter and cross to the one that does). Below 1.0 is that overhead. A machine with a core per node would "
+              "show about the one-node req/s times the nodes, less the share the remote hops take.", ""]
+    return lines
+
+
+# --compare: what this run measured beside the committed LATEST.md. Both reports are read as text
+# by the same parser, so the comparison only needs the markdown tables, found by their header row.
+COMMITTED = "bench/results/LATEST.md"
+THRESHOLD = 0.10  # a change for the worse beyond this is a regression
+KEY_COLUMNS = ("scenario", "server", "entity", "load", "nodes")
+
+
+def tracked(column):
+    """Whether a column is compared: the ratios (a "×" in the header) and throughputs (GB/s)."""
+    return "×" in column or "GB/s" in column
+
+
+def higher_is_better(column):
+    """req/s and GB/s are better higher; p99, CPU, RSS and memory are better lower."""
+    return "req/s" in column or "GB/s" in column
+
+
+def number(cell):
+    try:
+        return float(cell.replace(",", "").split()[0])
+    except (ValueError, IndexError):
+        return None  # "–", "failed: ...", "True"
+
+
+def parse_report(text):
+    """The values a report holds, {name: (value, higher is better)}, and the rows that failed, {name: reason}.
+
+    A table is a header row, a |---| row and its rows; its columns are found by name. Rows are named
+    by their key columns (scenario, server, entity, load, nodes) after the sentence that leads into
+    the table ("Stream", "Cluster", ...); only Resume's rows of a table with a server column count.
+    Tables without a key column (the targets, the notes' tables) are not read. The memory per
+    suspended request is the list under its own sentence."""
+    values, failed = {}, {}
+    lines = text.splitlines()
+    lead, previous, in_memory = "", "", False
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("|") and i + 1 < len(lines) and re.fullmatch(r"\|[\s:|-]+\|", lines[i + 1].strip()):
+            header = [c.strip() for c in line.strip("|").split("|")]
+            label = lead if not previous.startswith("|") else ""
+            keys = [n for n, c in enumerate(header) if c in KEY_COLUMNS]
+            i += 2
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                i += 1
+                cells += [""] * (len(header) - len(cells))
+                if not keys or ("server" in header and cells[header.index("server")] != "resume"):
+                    continue
+                key = " ".join(cells[n] for n in keys if not cells[n].startswith("failed"))
+                name = f"{label} {key}".strip()
+                reason = next((c for c in cells if c.startswith("failed")), None)
+                if reason:
+                    failed[name] = reason
+                    continue
+                row = {c: number(cells[n]) for n, c in enumerate(header) if tracked(c)}
+                if row and all(v == 1.0 for v in row.values()) and "GB/s" not in "".join(row):
+                    continue  # the base of its own ratios (Kestrel's, the local entity's, one node's)
+                for column, value in row.items():
+                    if value is not None:
+                        values[f"{name}: {column}"] = (value, higher_is_better(column))
+            previous = "|"
+            continue
+        if line:
+            if line.startswith("Memory per suspended request"):
+                in_memory = True
+            elif in_memory and line.startswith("- "):
+                server, _, amount = line[2:].partition(":")
+                if server.strip() == "resume" and number(amount.strip()) is not None:
+                    values["memory per suspended request resume: KiB"] = (number(amount.strip()), False)
+            else:
+                in_memory = False
+            lead_match = re.match(r"([A-Z][\w -]*?)\s*[:(]", line)
+            lead = lead_match.group(1) if lead_match and not line.startswith("-") else ""
+            previous = line
+        i += 1
+    return values, failed
+
+
+def committed_report():
+    run = subprocess.run(["git", "-C", ROOT, "show", f"HEAD:{COMMITTED}"], capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"cannot read the committed {COMMITTED}: {run.stderr.strip()}", file=sys.stderr)
+        sys.exit(2)
+    return run.stdout
+
+
+def compare(current, committed):
+    """Prints every value of current beside committed's; returns how many regressed (or failed)."""
+    now, failed = parse_report(current)
+    then, _ = parse_report(committed)
+    when = re.search(r"^- When: (.*)$", committed, re.M)
+    print(f"\nAgainst the committed {COMMITTED} ({when.group(1) if when else 'undated'}); "
+          f"REGRESSION marks a change for the worse of more than {THRESHOLD:.0%}:\n")
+    rows, regressions = [], 0
+    for name, (value, higher) in now.items():
+        old = then.get(name, (None,))[0]
+        if old is None:
+            rows.append((name, "–", f"{value:,.2f}", "no committed value"))
+            continue
+        if old == 0:
+            rows.append((name, f"{old:,.2f}", f"{value:,.2f}", ""))
+            continue
+        change = (value - old) / old
+        worse = -change if higher else change
+        note = f"{change:+.1%} {'better' if worse < 0 else 'worse' if worse > 0 else ''}".strip()
+        if worse > THRESHOLD + 1e-9:
+            note += f"  REGRESSION ({'higher' if higher else 'lower'} is better)"
+            regressions += 1
+        rows.append((name, f"{old:,.2f}", f"{value:,.2f}", note))
+    for name, reason in failed.items():
+        # A whole table's failure ("| failed: ... |") is named by its lead alone and covers all its rows.
+        if name and any(n.startswith((name + ":", name + " ")) for n in then):
+            rows.append((name, "measured", reason[:60], "FAILED  REGRESSION"))
+            regressions += 1
+    if not rows:
+        print("nothing measured that the committed report holds")
+        return 0
+    width = max(len(r[0]) for r in rows)
+    print(f"{'value':{width}}  {'committed':>10}  {'now':>10}  change")
+    for name, old, value, note in rows:
+        print(f"{name:{width}}  {old:>10}  {value:>10}  {note}")
+    print(f"\n{regressions} regression{'s' if regressions != 1 else ''}" if regressions else "\nno regression")
+    return regressions
 
 
 if __name__ == "__main__":
