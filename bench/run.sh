@@ -39,6 +39,7 @@ echo "building Resume and the Kestrel baseline (Release)" >&2
 dotnet build Actors/Tool/Tool.csproj -c Release -o bench/out/resume -nologo -v quiet >/dev/null
 dotnet build bench/Baselines/Kestrel/Kestrel.csproj -c Release -o bench/out/kestrel -nologo -v quiet >/dev/null
 dotnet build Apps/Todo/Todo.csproj -c Release -o bench/out/todo -nologo -v quiet >/dev/null
+dotnet build bench/RemoteAsk/RemoteAsk.csproj -c Release -o bench/out/remote-ask -nologo -v quiet >/dev/null
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 exec python3 bench/bench.py "$@"
