@@ -19,8 +19,11 @@ public static class Asker
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task<int> Run(int targetPort, int outstanding, TimeSpan warmup, TimeSpan duration)
+    /// <param name="rate">At most this many asks a second in all (0: as fast as answers come).</param>
+    public static async Task<int> Run(int targetPort, int outstanding, TimeSpan warmup, TimeSpan duration, int rate)
     {
+        // Each loop starts an ask at most once per interval: the loops together, at most rate a second.
+        var interval = rate > 0 ? TimeSpan.FromSeconds((double)outstanding / rate) : TimeSpan.Zero;
         using var system = ActorSystem.Create(BenchConfig.SystemName, BenchConfig.For(0));
         try
         {
@@ -28,7 +31,7 @@ public static class Asker
             var window = new Window();
             using var stop = new CancellationTokenSource();
             var samples = Enumerable.Range(0, outstanding).Select(_ => new List<Sample>()).ToArray();
-            var loops = samples.Select(mine => Task.Run(() => Loop(target, window, mine, stop.Token))).ToArray();
+            var loops = samples.Select(mine => Task.Run(() => Loop(target, window, mine, interval, stop.Token))).ToArray();
 
             await Task.Delay(warmup).ConfigureAwait(false);
             var cpuBefore = Cpu();
@@ -56,7 +59,7 @@ public static class Asker
         }
     }
 
-    private static async Task Loop(IActorRef target, Window window, List<Sample> samples, CancellationToken stop)
+    private static async Task Loop(IActorRef target, Window window, List<Sample> samples, TimeSpan interval, CancellationToken stop)
     {
         var add = new Echo.Add(1);
         while (!stop.IsCancellationRequested)
@@ -74,6 +77,18 @@ public static class Asker
             var ended = Stopwatch.GetTimestamp();
             if (window.Started(ended))
                 samples.Add(new Sample(ended, Stopwatch.GetElapsedTime(began, ended), answered));
+            var wait = interval - Stopwatch.GetElapsedTime(began, ended);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 
