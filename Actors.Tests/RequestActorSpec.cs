@@ -198,6 +198,24 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
     }
 
     [Fact]
+    public async Task A_request_whose_connection_closes_after_it_stops_its_actor()
+    {
+        IEnumerable<Step> App(Environ environ, StartResponse startResponse)
+        {
+            startResponse("200 OK", PlainText);
+            yield return "body";
+        }
+        var stage = CreateTestProbe();
+        var request = StartRequest(App, stage, "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", parent: TestActor);
+        Watch(request);
+
+        Assert.True((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsFinal);
+        // No later request comes on that connection: the actor stops, and does not go back to it.
+        await ExpectTerminatedAsync(request, Dilated(TimeSpan.FromSeconds(5)));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task The_deadline_of_an_earlier_request_ends_with_it_not_with_the_next_one_on_the_same_actor()
     {
         var next = new TaskCompletionSource<string>();
