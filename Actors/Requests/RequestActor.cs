@@ -156,7 +156,7 @@ public sealed partial class RequestActor : ActorBase
     }
 
     /// <summary>
-    /// A request answered in full: this actor ends it and, unless it runs blocking apps, goes back to
+    /// A request answered in full on a connection that stays open: this actor ends it and goes back to
     /// its connection to serve a later request there (<see cref="Finished"/>), rather than stopping.
     /// Creating, stopping and reaping a child cost Akka about a third of a pipelined request's CPU;
     /// every request in flight still has an actor of its own. Messages of the request that ended are
@@ -164,11 +164,6 @@ public sealed partial class RequestActor : ActorBase
     /// </summary>
     private void Finish()
     {
-        if (_options.Blocking)
-        {
-            Context.Stop(Self);
-            return;
-        }
         EndRequest();
         _start = null!;
         _options = null!;
@@ -417,7 +412,8 @@ public sealed partial class RequestActor : ActorBase
         Send(final: true);
         // A connection that closes after this response has no later request for this actor: stopping
         // it now, not with the connection, measured 95-104 against 117-120 us of CPU per connection.
-        if (_start.Head.KeepAlive && !_app.Response.CloseRequested)
+        // Blocking requests run on their own dispatcher, and their connection tracks each of them.
+        if (_start.Head.KeepAlive && !_app.Response.CloseRequested && !_options.Blocking)
             Finish();
         else
             Context.Stop(Self);
