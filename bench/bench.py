@@ -799,6 +799,13 @@ def ratio(a, b):
     return f"{a / b:.2f}" if b else "–"
 
 
+# Scenarios of Resume nodes alone (no baseline server): how each runs, and what the log line says.
+RESUME_ONLY = {
+    "cluster": (cluster_scenario, "resume x2"),
+    "scale-out": (scale_out_scenario, "resume x1, x3 behind nginx"),
+}
+
+
 def main():
     if COMPARE_ONLY:
         with open(COMPARE_ONLY) as f:
@@ -806,12 +813,13 @@ def main():
     results = {}
     postgres = None
     for scenario in SCENARIOS:
-        if scenario == "scale-out":
-            print(f"{scenario:12} resume x1, x3 behind nginx", file=sys.stderr)
+        if scenario in RESUME_ONLY:
+            run, label = RESUME_ONLY[scenario]
+            print(f"{scenario:12} {label}", end=" ", flush=True, file=sys.stderr)
             try:
-                results[("scale-out", "resume")] = scale_out_scenario()
+                results[(scenario, "resume")] = run()
             except Exception as e:
-                results[("scale-out", "resume")] = {"failed": str(e)[:200]}
+                results[(scenario, "resume")] = {"failed": str(e)[:200]}
                 print("failed:", e, file=sys.stderr)
             continue
         if scenario == "todo" and postgres is None:
@@ -820,14 +828,6 @@ def main():
             except Exception as e:  # without PostgreSQL the other scenarios still count
                 print("todo: no PostgreSQL:", e, file=sys.stderr)
                 continue
-        if scenario == "cluster":
-            print(f"{scenario:12} resume x2", end=" ", flush=True, file=sys.stderr)
-            try:
-                results[("cluster", "resume")] = cluster_scenario()
-            except Exception as e:
-                results[("cluster", "resume")] = {"failed": str(e)[:200]}
-                print("failed:", e, file=sys.stderr)
-            continue
         for name in SERVERS:
             if scenario == "todo" and name.startswith("gunicorn"):
                 continue  # the same queries on gunicorn would need a Python driver: not this comparison
