@@ -8,6 +8,7 @@ using Resume.Actors.Metrics;
 using Resume.Actors.Requests;
 using Resume.Transport.Connection;
 using Resume.Transport.Http;
+using Resume.Transport.Sockets;
 using Resume.Transport.Timeouts;
 
 namespace Resume.Actors.Hosting;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using Resume.Actors.Hosting;
+using Resume.Transport.Sockets;
 
 namespace Resume.Tool;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Resume.Actors.Hosting;
+namespace Resume.Transport.Sockets;
 
 /// <summary>
 /// The process's limit on open file descriptors (RLIMIT_NOFILE), which bounds the connections it can
@@ -14,6 +14,34 @@ public static class DescriptorLimit
 
     /// <summary>The soft limit, the one the kernel enforces; null where it is not read (not Linux).</summary>
     public static long? Soft => Read() is { } limit ? Clamp(limit.Current) : null;
+
+    /// <summary>
+    /// How many more descriptors the process may open now: the soft limit less those open, counted in
+    /// /proc/self/fd. Counting takes one descriptor for a moment, so with none free it finds 0. Null
+    /// where either is not read (not Linux).
+    /// </summary>
+    public static long? Free
+    {
+        get
+        {
+            if (Soft is not { } soft)
+                return null;
+            try
+            {
+                // Less the one the enumeration itself holds open while it lists the directory.
+                var open = Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount() - 1;
+                return Math.Max(0, soft - open);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>
     /// Raises the soft limit to the hard one, which any process may do: a service gets every descriptor
