@@ -32,7 +32,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
         new Logic(this, ConnectionAttribute.From(inheritedAttributes), TimeoutsAttribute.From(inheritedAttributes));
 
-    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : PerConnectionLogic, IInHandler, IOutHandler
     {
         private readonly ConnectionStage _stage;
         private readonly ConnectionSettings _settings;
@@ -57,7 +57,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private string _endReason = "closed";
 
         public Logic(ConnectionStage stage, IActorRef connection, TimeoutTable timeouts)
-            : base(stage.Shape)
+            : base(inCount: 1, outCount: 1)
         {
             _stage = stage;
             _settings = stage.Settings;

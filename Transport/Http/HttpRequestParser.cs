@@ -1,6 +1,7 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Timeouts;
+using Resume.Transport.Connection;
 
 namespace Resume.Transport.Http;
 
@@ -51,7 +52,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         Trailers,
     }
 
-    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : PerConnectionLogic, IInHandler, IOutHandler
     {
         private readonly HttpRequestParser _stage;
         private readonly HttpLimits _limits;
@@ -72,7 +73,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private bool _upstreamFinished;
 
         public Logic(HttpRequestParser stage, TimeoutTable timeouts)
-            : base(stage.Shape)
+            : base(inCount: 1, outCount: 1)
         {
             _stage = stage;
             _limits = stage._limits;

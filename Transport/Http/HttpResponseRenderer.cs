@@ -4,6 +4,7 @@ using Akka.Streams.Stage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Resume.Transport.Sockets;
+using Resume.Transport.Connection;
 
 namespace Resume.Transport.Http;
 
@@ -19,6 +20,9 @@ public sealed partial class HttpResponseRenderer(string serverName, ILogger? log
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
     private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
+
+    // Made once for the server, not per connection.
+    private readonly byte[] _serverLine = Encoding.ASCII.GetBytes($"Server: {serverName}\r\n");
 
     public Inlet<ResponseOut> In { get; } = new("HttpResponseRenderer.in");
 
@@ -36,19 +40,17 @@ public sealed partial class HttpResponseRenderer(string serverName, ILogger? log
         CloseDelimited,
     }
 
-    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : PerConnectionLogic, IInHandler, IOutHandler
     {
         private readonly HttpResponseRenderer _stage;
-        private readonly byte[] _serverLine;
         private Framing _framing;
         private long _remaining;
         private bool _closeAfter;
 
         public Logic(HttpResponseRenderer stage)
-            : base(stage.Shape)
+            : base(inCount: 1, outCount: 1)
         {
             _stage = stage;
-            _serverLine = Encoding.ASCII.GetBytes($"Server: {stage.ServerName}\r\n");
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -132,7 +134,7 @@ public sealed partial class HttpResponseRenderer(string serverName, ILogger? log
             if (!hasDate)
                 bytes.Add(HttpDate.HeaderLine);
             if (!hasServer)
-                bytes.Add(_serverLine);
+                bytes.Add(_stage._serverLine);
             if (_framing == Framing.Chunked)
                 bytes.Add("Transfer-Encoding: chunked\r\n"u8);
             if (_closeAfter)
@@ -182,8 +184,6 @@ public sealed partial class HttpResponseRenderer(string serverName, ILogger? log
             bytes.Add(buffer);
         }
     }
-
-    private string ServerName => serverName;
 
     private ILogger Log { get; } = log ?? NullLogger.Instance;
 

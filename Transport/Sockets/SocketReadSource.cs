@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 
@@ -22,7 +23,7 @@ public sealed class SocketReadSource(int bufferSize) : GraphStage<SourceShape<Re
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
         new Logic(this, SocketAttribute.Get(inheritedAttributes));
 
-    private sealed class Logic : GraphStageLogic, IOutHandler
+    private sealed class Logic : PerConnectionLogic, IOutHandler
     {
         private readonly SocketReadSource _stage;
         private readonly Socket _socket;
@@ -34,7 +35,7 @@ public sealed class SocketReadSource(int bufferSize) : GraphStage<SourceShape<Re
         private bool _waitingForData;
 
         public Logic(SocketReadSource stage, SocketAttribute socket)
-            : base(stage.Shape)
+            : base(inCount: 0, outCount: 1)
         {
             _stage = stage;
             _socket = socket.Socket;

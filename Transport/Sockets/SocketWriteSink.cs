@@ -4,6 +4,7 @@ using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Timeouts;
+using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 
@@ -33,7 +34,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
         new Logic(this, SocketAttribute.Get(inheritedAttributes), inheritedAttributes.GetAttribute<TimeoutsAttribute>()?.Timeouts);
 
-    private sealed class Logic : GraphStageLogic, IInHandler
+    private sealed class Logic : PerConnectionLogic, IInHandler
     {
         private readonly SocketWriteSink _stage;
         private readonly Socket _socket;
@@ -57,7 +58,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
         private SendDeadline? _sendDeadline;
 
         public Logic(SocketWriteSink stage, SocketAttribute socket, TimeoutTable? timeouts)
-            : base(stage.Shape)
+            : base(inCount: 1, outCount: 0)
         {
             _stage = stage;
             _timeouts = timeouts;
