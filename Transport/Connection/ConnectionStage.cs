@@ -75,7 +75,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         {
             _self = GetStageActor(OnMessage);
             _keepAlive = new PhaseTimeout(_timeouts, TimeoutReason.KeepAlive, _settings.KeepAliveTimeout, GetAsyncCallback(OnKeepAliveDeadline));
-            _bodyRate = new RequestBodyRate(_settings.MinRequestBodyRate, _timeouts, GetAsyncCallback(OnBodyRateCheck));
+            _bodyRate = new RequestBodyRate(_settings.MinRequestBodyRate, _timeouts, () => GetAsyncCallback(OnBodyRateCheck));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
             Pull(_stage.In);

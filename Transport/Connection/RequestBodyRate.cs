@@ -8,9 +8,11 @@ namespace Resume.Transport.Connection;
 /// never while the app is busy elsewhere; once that time passes the grace period, the bytes that came
 /// must reach the rate times that time. The check runs on a <see cref="TimeoutTable"/> deadline, set
 /// when waiting starts to the first moment the body could fall behind, so a body that keeps up costs
-/// a few field writes per piece.
+/// a few field writes per piece. The check's callback is made by <paramref name="makeOnCheck"/> when a
+/// body is first waited for: an async callback is a few hundred bytes that every connection would
+/// hold, and most requests have no body.
 /// </summary>
-internal sealed class RequestBodyRate(MinDataRate minimum, TimeoutTable timeouts, Action onCheck)
+internal sealed class RequestBodyRate(MinDataRate minimum, TimeoutTable timeouts, Func<Action> makeOnCheck)
 {
     private const long NotWaiting = -1;
 
@@ -36,7 +38,7 @@ internal sealed class RequestBodyRate(MinDataRate minimum, TimeoutTable timeouts
         if (minimum.IsOff || IsWaiting)
             return;
         _waitingSince = now;
-        _deadline ??= timeouts.Add(TimeoutReason.RequestBodyRate, onCheck);
+        _deadline ??= timeouts.Add(TimeoutReason.RequestBodyRate, makeOnCheck());
         if (!_deadline.IsSet)
             _deadline.Set(FirstPossibleMiss());
     }

@@ -10,9 +10,11 @@ namespace Resume.Transport.Sockets;
 /// need is not carried over as credit (Kestrel does, for its many writes in flight): the kernel takes
 /// megabytes at once before a client reads any, and that credit would let a stalled reader stay for
 /// hours. Only a send that waits for the client (the kernel's buffer is full) is timed; the check runs
-/// on a <see cref="TimeoutTable"/> deadline set while it waits.
+/// on a <see cref="TimeoutTable"/> deadline set while it waits. The check's callback is made by
+/// <paramref name="makeOnCheck"/> on the first wait: an async callback is a few hundred bytes that
+/// every connection would hold, and most never wait.
 /// </summary>
-internal sealed class SendDeadline(MinDataRate minimum, TimeoutTable? timeouts, Action onCheck)
+internal sealed class SendDeadline(MinDataRate minimum, TimeoutTable? timeouts, Func<Action> makeOnCheck)
 {
     private TimeoutTable.Deadline? _deadline;
     private long _due;
@@ -30,7 +32,7 @@ internal sealed class SendDeadline(MinDataRate minimum, TimeoutTable? timeouts, 
     {
         if (minimum.IsOff || timeouts is null)
             return;
-        _deadline ??= timeouts.Add(TimeoutReason.ResponseRate, onCheck);
+        _deadline ??= timeouts.Add(TimeoutReason.ResponseRate, makeOnCheck());
         _deadline.Set(_due);
     }
 

@@ -78,10 +78,8 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             _args.Completed += (_, args) => onCompleted(args);
             if (_tls is not null)
                 _onTlsSent = GetAsyncCallback<Exception?>(OnTlsSent);
-            var flush = GetAsyncCallback(OnFlush);
-            _flushFromOutside = () => flush();
             _dispatcher = Materializer.ExecutionContext;
-            _sendDeadline = new SendDeadline(_stage.MinRate, _timeouts, GetAsyncCallback(OnSendDeadline));
+            _sendDeadline = new SendDeadline(_stage.MinRate, _timeouts, () => GetAsyncCallback(OnSendDeadline));
             Pull(_stage.In);
         }
 
@@ -142,7 +140,9 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             if (_flushScheduled)
                 return;
             _flushScheduled = true;
-            _dispatcher!.Schedule(_flushFromOutside!);
+            // Made on the first response that waits for a flush: most connections never pipeline.
+            _flushFromOutside ??= GetAsyncCallback(OnFlush);
+            _dispatcher!.Schedule(_flushFromOutside);
         }
 
         private void OnFlush()
