@@ -115,7 +115,7 @@ public sealed class ClusterServices : IClusterBackend
     public async Task<object?> AskEntityAsync(string entityType, string entityId, object message, TimeSpan timeout, CancellationToken cancellation)
     {
         var region = await RegionOf(entityType).ConfigureAwait(false);
-        var envelope = new ShardingEnvelope(entityId, new EntityRequest(Guid.NewGuid(), message));
+        var envelope = new ShardingEnvelope(entityId, new EntityRequest(EntityRequestIds.Next(), message));
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         while (true)
         {
