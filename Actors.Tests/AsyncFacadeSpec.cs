@@ -73,7 +73,9 @@ public sealed class AsyncFacadeSpec(ITestOutputHelper output) : ServerSpec(outpu
         var server = TestServers.Start(Sys, LineClientApp.Run);
         var client = await RawHttpClient.ConnectAsync(server.Endpoint);
         await client.SendAsync($"GET /?port={service.Port} HTTP/1.1\r\nHost: t\r\n\r\n");
-        await service.ClientConnected.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
+        // Once its line is out, the app holds the socket it connected (with `using`): a reset while it
+        // still waited on the connect would leave that socket to the finalizer, and the service waiting.
+        await service.BytesReceived.Task.WaitAsync(Dilated(TimeSpan.FromSeconds(5)));
         await AwaitAssertAsync(() => Assert.Equal("suspended", Assert.Single(server.Stats.InFlight.Values).State), Dilated(TimeSpan.FromSeconds(5)));
 
         client.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // a reset: a FIN alone is a half-close, still answered

@@ -24,7 +24,8 @@ public sealed class LineService : IDisposable
     /// <summary>Completes when a client connection closes (silent mode).</summary>
     public TaskCompletionSource ClientGone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public TaskCompletionSource ClientConnected { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes when a client's first bytes arrive (silent mode).</summary>
+    public TaskCompletionSource BytesReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Dispose()
     {
@@ -39,7 +40,6 @@ public sealed class LineService : IDisposable
             while (true)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                ClientConnected.TrySetResult();
                 _ = silent ? WatchAsync(client) : ServeAsync(client);
             }
         }
@@ -67,8 +67,7 @@ public sealed class LineService : IDisposable
             try
             {
                 while (await client.GetStream().ReadAsync(buffer, _stop.Token) > 0)
-                {
-                }
+                    BytesReceived.TrySetResult();
             }
             catch (Exception e) when (e is IOException or OperationCanceledException)
             {
