@@ -4,6 +4,8 @@ using Akka.Streams.Stage;
 using Resume.Transport.Http;
 using Resume.Transport.Timeouts;
 
+using Resume.Transport.Sockets;
+
 namespace Resume.Transport.Connection;
 
 /// <summary>

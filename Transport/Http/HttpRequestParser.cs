@@ -1,7 +1,8 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Timeouts;
-using Resume.Transport.Connection;
+
+using Resume.Transport.Sockets;
 
 namespace Resume.Transport.Http;
 

@@ -4,7 +4,6 @@ using Akka.Streams.Stage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Resume.Transport.Sockets;
-using Resume.Transport.Connection;
 
 namespace Resume.Transport.Http;
 

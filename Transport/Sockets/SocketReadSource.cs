@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Stage;
-using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 

@@ -4,7 +4,6 @@ using Akka.Dispatch;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Timeouts;
-using Resume.Transport.Connection;
 
 namespace Resume.Transport.Sockets;
 

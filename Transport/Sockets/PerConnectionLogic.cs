@@ -1,6 +1,6 @@
 using Akka.Streams.Stage;
 
-namespace Resume.Transport.Connection;
+namespace Resume.Transport.Sockets;
 
 /// <summary>
 /// The base of the stage logics materialized for every connection. It hands Akka the port counts
