@@ -56,9 +56,12 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// </summary>
     public static ServerProcess Start(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, int? openFiles = null)
     {
+        // SIGHUP at its default, however the suite was started: under nohup (or a runner that ignores
+        // SIGHUP) the server inherits it ignored, the runtime leaves it so, and it never sees one.
+        string[] launch = ["env", "--default-signal=HUP", "dotnet", executable, .. args];
         string[] command = openFiles is { } limit
-            ? ["prlimit", string.Create(CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"), "dotnet", executable, .. args]
-            : ["dotnet", executable, .. args];
+            ? ["prlimit", string.Create(CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"), .. launch]
+            : launch;
         var info = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
@@ -112,9 +115,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"No line matched /{pattern}/ within {within}; {OpenDescriptors()} descriptors open. Output:\n{string.Join('\n', Output)}\nErrors:\n{string.Join('\n', Errors)}");
+                $"No line matched /{pattern}/ within {within}; {OpenDescriptors()} descriptors open; signals {SignalState()}. Output:\n{string.Join('\n', Output)}\nErrors:\n{string.Join('\n', Errors)}");
         }
         throw new InvalidOperationException($"The process ended before a line matched /{pattern}/. Errors:\n{string.Join('\n', Errors)}");
+    }
+
+    /// <summary>The process's signal masks from /proc (pending, blocked, ignored, caught), or why they are unknown.</summary>
+    private string SignalState()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadLines($"/proc/{_process.Id}/status")
+                .Where(line => line.StartsWith("Sig", StringComparison.Ordinal) || line.StartsWith("ShdPnd", StringComparison.Ordinal)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return $"unknown ({e.GetType().Name})";
+        }
     }
 
     /// <summary>How many descriptors the process has open (from /proc), or why that is unknown.</summary>
