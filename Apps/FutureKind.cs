@@ -40,7 +40,11 @@ public static class FutureKind
     [ThreadStatic]
     private static int _next;
 
-    /// <summary>Marks <paramref name="future"/> as waiting on <paramref name="kind"/>; returns it.</summary>
+    /// <summary>
+    /// Marks <paramref name="future"/> as waiting on <paramref name="kind"/>; returns it. Label a future
+    /// in the step that yields it: the server reads the label on the thread that ran that step, among
+    /// the last few labelled there (a future labelled elsewhere or long before shows as "future").
+    /// </summary>
     public static T Label<T>(T future, string kind) where T : Task
     {
         if (!future.IsCompleted)
