@@ -14,14 +14,19 @@ public static class HeadParser
     private static readonly string[] DecodedCodings = ["chunked", "identity"];
 
     /// <param name="head">The head up to and including the CRLF of its blank line.</param>
-    public static RequestHead Parse(ReadOnlySpan<byte> head, HttpLimits limits)
+    /// <param name="limits">What the head may hold.</param>
+    /// <param name="strings">The connection's strings of its last head, reused where this one has the same bytes; null: new strings.</param>
+    public static RequestHead Parse(ReadOnlySpan<byte> head, HttpLimits limits, HeadStrings? strings = null)
     {
+        strings ??= new HeadStrings();
         var lineEnd = head.IndexOf("\r\n"u8);
         if (lineEnd > limits.MaxRequestLine)
             throw new RequestRejectedException(RequestRejectionReason.RequestLineTooLong, limits.MaxRequestLine);
-        var (method, target, minor) = ParseRequestLine(head[..lineEnd]);
+        var (method, target, minor) = ParseRequestLine(head[..lineEnd], strings);
 
-        var headers = new List<KeyValuePair<string, string>>(8);
+        // Sized to the field lines (the request line and the blank line end in CRLF too): no list to grow.
+        var headers = new KeyValuePair<string, string>[Math.Max(0, head.Count("\r\n"u8) - 2)];
+        var kept = 0;
         var fields = new FieldFacts();
         var position = lineEnd + 2;
         var headersSize = 0;
@@ -39,18 +44,23 @@ public static class HeadParser
                 throw new RequestRejectedException(RequestRejectionReason.HeadersTooLarge, limits.MaxHeadersSize);
             if (++fields.Count > limits.MaxHeaderCount)
                 throw new RequestRejectedException(RequestRejectionReason.TooManyHeaders, limits.MaxHeaderCount);
-            var (name, value) = ParseField(line);
+            var (name, value) = ParseField(line, fields.Count - 1, strings);
             fields.Note(name, value);
             // Names with '_' would collide with '-' in HTTP_* environ keys: drop them, as WSGI servers do.
             if (!name.Contains('_'))
-                headers.Add(new(name, value));
+                headers[kept++] = new(name, value);
         }
+        if (kept < headers.Length)
+            Array.Resize(ref headers, kept);
 
-        return Assemble(method, target, minor, headers, fields, limits);
+        return Assemble(method, target, minor, headers, ref fields, limits, strings);
     }
 
     /// <summary>Parses one header or trailer field line: <c>name ":" OWS value OWS</c>.</summary>
-    public static (string Name, string Value) ParseField(ReadOnlySpan<byte> line)
+    public static (string Name, string Value) ParseField(ReadOnlySpan<byte> line) => ParseField(line, 0, null);
+
+    /// <summary>Parses field line <paramref name="index"/> of a head, its strings reused from <paramref name="strings"/> where they can be.</summary>
+    private static (string Name, string Value) ParseField(ReadOnlySpan<byte> line, int index, HeadStrings? strings)
     {
         if (line.Length > 0 && HttpSyntax.IsWhitespace(line[0]))
             throw new RequestRejectedException(RequestRejectionReason.ObsoleteLineFolding);
@@ -73,10 +83,12 @@ public static class HeadParser
             if (!HttpSyntax.IsFieldValue(b))
                 throw new RequestRejectedException(RequestRejectionReason.InvalidHeaderValue);
         }
-        return (Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
+        return strings is null
+            ? (Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value))
+            : (strings.Name(index, name), strings.Value(index, value));
     }
 
-    private static (string Method, string Target, int Minor) ParseRequestLine(ReadOnlySpan<byte> line)
+    private static (string Method, string Target, int Minor) ParseRequestLine(ReadOnlySpan<byte> line, HeadStrings strings)
     {
         var firstSpace = line.IndexOf((byte)' ');
         if (firstSpace <= 0)
@@ -105,8 +117,8 @@ public static class HeadParser
         if (version[5] != '1')
             throw new RequestRejectedException(RequestRejectionReason.UnsupportedVersion);
 
-        var methodText = Encoding.ASCII.GetString(method);
-        var targetText = Encoding.Latin1.GetString(target);
+        var methodText = HeadStrings.Method(method);
+        var targetText = strings.Target(target);
         CheckTargetForm(methodText, targetText);
         return (methodText, targetText, version[7] == '0' ? 0 : 1);
     }
@@ -150,7 +162,7 @@ public static class HeadParser
     }
 
     private static RequestHead Assemble(
-        string method, string target, int minor, List<KeyValuePair<string, string>> headers, FieldFacts fields, HttpLimits limits)
+        string method, string target, int minor, KeyValuePair<string, string>[] headers, ref FieldFacts fields, HttpLimits limits, HeadStrings strings)
     {
         if (fields.HostCount > 1)
             throw new RequestRejectedException(RequestRejectionReason.DuplicateHost);
@@ -191,7 +203,7 @@ public static class HeadParser
             framing = BodyFraming.ContentLength;
         }
 
-        var (path, query) = RequestTarget.Split(target);
+        var (path, query) = strings.Split(target);
         var keepAlive = minor == 1 ? !fields.ConnectionClose : fields.ConnectionKeepAlive && !fields.ConnectionClose;
         return new RequestHead
         {
@@ -225,7 +237,7 @@ public static class HeadParser
     }
 
     /// <summary>What the header fields say about framing, routing and the connection.</summary>
-    private sealed class FieldFacts
+    private struct FieldFacts
     {
         public int Count;
         public int HostCount;

@@ -22,7 +22,10 @@ public static class RequestTarget
         if (hash >= 0)
             url = url[..hash];
         var question = url.IndexOf('?');
-        return question < 0 ? (url.ToString(), "") : (url[..question].ToString(), url[(question + 1)..].ToString());
+        if (question >= 0)
+            return (url[..question].ToString(), url[(question + 1)..].ToString());
+        // An origin-form target with no query is its own path.
+        return (url.Length == target.Length ? target : url.ToString(), "");
     }
 
     /// <summary>Decodes %XX escapes to bytes and the bytes to Latin-1, as PEP 3333 wants PATH_INFO.</summary>
