@@ -52,10 +52,20 @@ internal static class EnvironFactory
             environ.UrlScheme = scheme;
     }
 
+    // The last authority split on this thread: a connection's requests name the same one, and so do
+    // most clients of a server, so its two substrings are made once rather than per request.
+    [ThreadStatic]
+    private static (string? Authority, string Name, string Port) t_lastSplit;
+
     private static (string Name, string Port) SplitAuthority(string authority)
     {
+        var last = t_lastSplit;
+        if (string.Equals(last.Authority, authority, StringComparison.Ordinal))
+            return (last.Name, last.Port);
         var close = authority.LastIndexOf(']');
         var colon = authority.LastIndexOf(':');
-        return colon > close ? (authority[..colon], authority[(colon + 1)..]) : (authority, "");
+        var (name, port) = colon > close ? (authority[..colon], authority[(colon + 1)..]) : (authority, "");
+        t_lastSplit = (authority, name, port);
+        return (name, port);
     }
 }
