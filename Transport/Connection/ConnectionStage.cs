@@ -297,10 +297,11 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                 // The connection closes after this response (its body broke a rule or came too slowly): say so.
                 part = part with { Context = part.Context with { KeepAlive = false } };
             }
+            // Set on the part itself, not a copy: it is this stage's from the moment it arrived.
             if (part.IsFinal && _order.InFlight > 1 && part.Seq != _closeAfterSeq)
-                part = part with { MoreFollow = true };
+                part.MoreFollow = true;
             else if (part.IsLast && _clientDoneSending && _order.InFlight == 1 && !_body.IsOpen)
-                part = part with { ClientFinished = true };
+                part.ClientFinished = true;
             Push(_stage.Out, part);
             _order.Sent(part);
             if (!part.IsLast)

@@ -32,12 +32,14 @@ public sealed record ResponseOut : IDeadLetterSuppression
     /// <summary>
     /// Responses to later pipelined requests are on their way: the socket sink may hold these bytes
     /// for a moment to send them together with the next ones (one send instead of one per response).
+    /// Set by the connection stage, whose the part is once it arrived (a copy per response would cost more).
     /// </summary>
-    public bool MoreFollow { get; init; }
+    public bool MoreFollow { get; set; }
 
     /// <summary>
     /// The client will send nothing more (its request asked to close, or it half-closed) and its input
     /// was read whole: if this closes the connection, closing need not linger (see <c>SocketCloser</c>).
+    /// Set by the connection stage, as <see cref="MoreFollow"/> is.
     /// </summary>
-    public bool ClientFinished { get; init; }
+    public bool ClientFinished { get; set; }
 }
