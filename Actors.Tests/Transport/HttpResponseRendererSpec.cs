@@ -181,7 +181,9 @@ public sealed partial class HttpResponseRendererSpec(ITestOutputHelper testOutpu
     /// <summary>The bytes of one write as text, with the Date line (it changes each second) as <c>DATE</c>.</summary>
     private static (string Text, OutgoingBytes Write) Text(OutgoingBytes write)
     {
-        var bytes = write.Segments.SelectMany(s => s.ToArray()).ToArray();
+        var segments = new List<ArraySegment<byte>>();
+        write.CopySegmentsTo(segments);
+        var bytes = segments.SelectMany(s => s.ToArray()).ToArray();
         write.ReturnRented();
         return (DateLine().Replace(Encoding.Latin1.GetString(bytes), "DATE"), write);
     }

@@ -13,7 +13,9 @@ namespace Resume.Apps.Serving;
 public sealed class ResponseState
 {
     private readonly CancellationToken _aborted;
-    private List<ReadOnlyMemory<byte>> _pending = [];
+    // Made with the first chunk after each take: most sends are a single chunk, an array of one.
+    private ReadOnlyMemory<byte>[]? _pending;
+    private int _pendingCount;
 
     /// <param name="aborted">The request's <see cref="Environ.Aborted"/>: once it fires, write throws <see cref="IOException"/>.</param>
     public ResponseState(CancellationToken aborted)
@@ -50,16 +52,19 @@ public sealed class ResponseState
     /// <summary>The size of the body bytes not yet taken.</summary>
     public int PendingBytes { get; private set; }
 
-    public bool HasPending => _pending.Count > 0;
+    public bool HasPending => _pendingCount > 0;
 
     /// <summary>True while the app is being stepped: write is allowed only then.</summary>
     internal bool Stepping { get; set; }
 
     /// <summary>Hands on the body bytes added since the last call (the list is the caller's now).</summary>
-    public List<ReadOnlyMemory<byte>> TakePending()
+    public IReadOnlyList<ReadOnlyMemory<byte>> TakePending()
     {
-        var taken = _pending;
-        _pending = [];
+        IReadOnlyList<ReadOnlyMemory<byte>> taken = _pendingCount == 0 ? []
+            : _pendingCount == _pending!.Length ? _pending
+            : _pending[.._pendingCount];
+        _pending = null;
+        _pendingCount = 0;
         PendingBytes = 0;
         Written = false;
         return taken;
@@ -68,7 +73,11 @@ public sealed class ResponseState
     /// <summary>Adds a chunk the app yielded; the caller has checked that the headers are chosen.</summary>
     internal void AddChunk(ReadOnlyMemory<byte> chunk)
     {
-        _pending.Add(chunk);
+        if (_pending is null)
+            _pending = new ReadOnlyMemory<byte>[1];
+        else if (_pendingCount == _pending.Length)
+            Array.Resize(ref _pending, _pendingCount * 2);
+        _pending[_pendingCount++] = chunk;
         PendingBytes += chunk.Length;
         Phase = ResponsePhase.Streaming;
     }

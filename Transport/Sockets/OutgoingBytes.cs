@@ -14,10 +14,13 @@ public sealed class OutgoingBytes
     private byte[]? _packing;
     private int _packed;
     private int _packStart;
-
-    public List<ArraySegment<byte>> Segments { get; } = new(4);
-
-    public List<byte[]> Rented { get; } = new(1);
+    // Most writes are one segment in one rented array (a head and a small body packed together): those
+    // are fields, and lists are made only past them, as a response is mostly a single write.
+    private ArraySegment<byte> _firstSegment;
+    private List<ArraySegment<byte>>? _moreSegments;
+    private byte[]? _firstRented;
+    private List<byte[]>? _moreRented;
+    private int _segmentCount;
 
     public long Length { get; private set; }
 
@@ -44,7 +47,10 @@ public sealed class OutgoingBytes
         {
             SealPacked();
             _packing = ArrayPool<byte>.Shared.Rent(Math.Max(PackArraySize, bytes.Length));
-            Rented.Add(_packing);
+            if (_firstRented is null)
+                _firstRented = _packing;
+            else
+                (_moreRented ??= []).Add(_packing);
             _packed = 0;
             _packStart = 0;
         }
@@ -62,8 +68,18 @@ public sealed class OutgoingBytes
             return;
         }
         SealPacked();
-        Segments.Add(segment);
+        AddSegment(segment);
         Length += segment.Count;
+    }
+
+    /// <summary>Appends the segments to write to <paramref name="segments"/>.</summary>
+    public void CopySegmentsTo(List<ArraySegment<byte>> segments)
+    {
+        if (_segmentCount == 0)
+            return;
+        segments.Add(_firstSegment);
+        if (_moreSegments is not null)
+            segments.AddRange(_moreSegments);
     }
 
     /// <summary>Finishes packing; call before the segments are written.</summary>
@@ -75,9 +91,15 @@ public sealed class OutgoingBytes
 
     public void ReturnRented()
     {
-        foreach (var array in Rented)
-            ArrayPool<byte>.Shared.Return(array);
-        Rented.Clear();
+        if (_firstRented is not null)
+            ArrayPool<byte>.Shared.Return(_firstRented);
+        if (_moreRented is not null)
+        {
+            foreach (var array in _moreRented)
+                ArrayPool<byte>.Shared.Return(array);
+        }
+        _firstRented = null;
+        _moreRented = null;
         _packing = null;
     }
 
@@ -85,7 +107,15 @@ public sealed class OutgoingBytes
     {
         if (_packing is null || _packed == _packStart)
             return;
-        Segments.Add(new ArraySegment<byte>(_packing, _packStart, _packed - _packStart));
+        AddSegment(new ArraySegment<byte>(_packing, _packStart, _packed - _packStart));
         _packStart = _packed;
+    }
+
+    private void AddSegment(ArraySegment<byte> segment)
+    {
+        if (_segmentCount++ == 0)
+            _firstSegment = segment;
+        else
+            (_moreSegments ??= []).Add(segment);
     }
 }

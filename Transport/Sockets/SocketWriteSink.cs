@@ -166,7 +166,7 @@ public sealed class SocketWriteSink(long highWaterMark, TimeSpan linger, MinData
             long length = 0;
             foreach (var bytes in _inFlight)
             {
-                _segments.AddRange(bytes.Segments);
+                bytes.CopySegmentsTo(_segments);
                 length += bytes.Length;
             }
             if (_segments.Count == 0)
