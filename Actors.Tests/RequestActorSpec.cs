@@ -427,11 +427,12 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
         var props = options.Blocking ? RequestActor.BlockingProps : RequestActor.Props;
         actor ??= parent is null ? Sys.ActorOf(props) : ChildActorOf(props);
-        actor.Tell(new RequestActor.Start(
-            new AppRoute("test", app, options), head, seq, stage.Ref, $"test-{seq}", ConnectionEndpoints.Unknown, TestServers.Settings.Request, new CancellationTokenSource(), _stats, TestServers.Executor, _timeouts,
+        var connection = new ConnectionContext(
+            stage.Ref, ConnectionEndpoints.Unknown, TestServers.Settings.Request, _stats, TestServers.Executor, _timeouts,
             ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
             CancellationToken.None,
-            ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging))));
+            ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging)));
+        actor.Tell(new RequestActor.Start(new AppRoute("test", app, options), head, seq, $"test-{seq}", new CancellationTokenSource(), connection));
         return actor;
     }
 

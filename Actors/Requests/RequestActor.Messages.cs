@@ -13,25 +13,35 @@ namespace Resume.Actors.Requests;
 /// <summary>The messages a <see cref="RequestActor"/> handles or sends.</summary>
 public sealed partial class RequestActor
 {
-    /// <summary>Starts the request; sent once, right after the actor is created.</summary>
+    /// <summary>Starts a request: sent right after the actor is created, or when it is idle again (see <see cref="Finished"/>).</summary>
     /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
-    /// <param name="Logs">The server's loggers (Resume.Request, Resume.App) and its access log, if on.</param>
-    /// <param name="Timeouts">Where the request's suspend timeout, deadline and async operations' timeouts are kept (its connection host's).</param>
+    /// <param name="Connection">What the connection's requests share.</param>
     public sealed record Start(
         AppRoute Route,
         RequestHead Head,
         long Seq,
-        IActorRef Stage,
         string RequestId,
-        ConnectionEndpoints Endpoints,
-        RequestSettings Settings,
         CancellationTokenSource Aborted,
-        ServerStats Stats,
-        Executor Executor,
-        TimeoutTable Timeouts,
-        IClusterBackend Cluster,
-        CancellationToken Stopping,
-        ResumeLogs Logs);
+        ConnectionContext Connection)
+    {
+        public IActorRef Stage => Connection.Stage;
+
+        public ConnectionEndpoints Endpoints => Connection.Endpoints;
+
+        public RequestSettings Settings => Connection.Settings;
+
+        public ServerStats Stats => Connection.Stats;
+
+        public Executor Executor => Connection.Executor;
+
+        public TimeoutTable Timeouts => Connection.Timeouts;
+
+        public IClusterBackend Cluster => Connection.Cluster;
+
+        public CancellationToken Stopping => Connection.Stopping;
+
+        public ResumeLogs Logs => Connection.Logs;
+    }
 
     /// <summary>To the connection when a blocking request has stopped (only those are tracked there).</summary>
     public sealed record BlockingRequestEnded(IActorRef Request) : IDeadLetterSuppression;

@@ -202,7 +202,7 @@ public sealed partial class RequestActor : ActorBase
             start.RequestId,
             start.Endpoints,
             start.Executor,
-            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor, new TableTimeoutScheduler(start.Timeouts)),
+            new AsyncFacade(start.Aborted.Token, asyncTimeout, start.Executor, start.Connection.AsyncTimeouts),
             start.Cluster,
             start.Stopping);
         _environ = environ;

@@ -38,6 +38,8 @@ public sealed class ConnectionActor : ActorBase
     private Stack<IActorRef>? _idle;
     private Start _start = null!;
     private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
+    // What this connection's requests share: made with the first, once the endpoints are known.
+    private ConnectionContext? _requestContext;
     private IActorRef? _stage;
     private bool _draining;
     private bool _retiring;
@@ -326,21 +328,12 @@ public sealed class ConnectionActor : ActorBase
             : _idle is { Count: > 0 } ? _idle.Pop()
             : Context.ActorOf(RequestActor.Props);
         var aborted = new CancellationTokenSource();
-        request.Tell(new RequestActor.Start(
-            route,
-            arrived.Head,
-            arrived.Seq,
-            Sender,
-            $"{_start.ConnectionId}-{arrived.Seq}",
-            _endpoints,
-            _start.Settings.Request,
-            aborted,
-            _start.Stats,
-            _start.Executor,
-            _start.Host.Timeouts,
-            _start.Cluster,
-            _start.Stopping,
-            _start.Logs));
+        if (_requestContext is null || !ReferenceEquals(_requestContext.Stage, Sender))
+        {
+            _requestContext = new ConnectionContext(
+                Sender, _endpoints, _start.Settings.Request, _start.Stats, _start.Executor, _start.Host.Timeouts, _start.Cluster, _start.Stopping, _start.Logs);
+        }
+        request.Tell(new RequestActor.Start(route, arrived.Head, arrived.Seq, $"{_start.ConnectionId}-{arrived.Seq}", aborted, _requestContext));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
     }
