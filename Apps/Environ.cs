@@ -7,7 +7,7 @@ namespace Resume.Apps;
 /// Strings hold the request's bytes decoded as Latin-1, as PEP 3333 does. Middleware may change
 /// entries (a router moves a prefix from PATH_INFO to SCRIPT_NAME) before calling the next app.
 /// </summary>
-public sealed class Environ : Dictionary<string, object>
+public sealed class Environ : EnvironDictionary
 {
     // The keys the server sets besides one per header: sized so the dictionary never grows.
     private const int ServerKeyCount = 21;
@@ -23,7 +23,7 @@ public sealed class Environ : Dictionary<string, object>
         TextWriter errors,
         CancellationToken aborted,
         string requestId)
-        : base(ServerKeyCount + headers.Count, StringComparer.Ordinal)
+        : base(ServerKeyCount + headers.Count)
     {
         Headers = headers;
         Aborted = aborted;
