@@ -38,7 +38,8 @@ public sealed partial class RequestActor : ActorBase
     private Start _start = null!;
     private AppOptions _options = null!;
     private RequestStatus _status = null!;
-    private StreamedRequestInput _input = null!;
+    // Null for a request without a body: its wsgi.input is a NoRequestBody.
+    private StreamedRequestInput? _body;
     private Environ? _environ;
     private AppExecution _app = null!;
     private ResponseSender _sender = null!;
@@ -137,7 +138,7 @@ public sealed partial class RequestActor : ActorBase
         }
         _phase = RequestPhase.Ended;
         // Null only if Begin itself failed part way.
-        _input?.Abort();
+        _body?.Abort();
         _app?.Abort();
         // Its topic subscriptions end with it, whatever ended it.
         _environ?.EndCluster();
@@ -148,7 +149,7 @@ public sealed partial class RequestActor : ActorBase
         if (_access is not null)
             EndAccessLog(_access);
         _start.Stats.Ended(_outcome.Value);
-        _start.Stats.Metrics.RequestEnded(_status, _start.Head.MinorVersion, RequestEnd.Of(_outcome.Value, _app, _input?.BytesRead ?? 0, _status.BytesOut));
+        _start.Stats.Metrics.RequestEnded(_status, _start.Head.MinorVersion, RequestEnd.Of(_outcome.Value, _app, _body?.BytesRead ?? 0, _status.BytesOut));
         _start.Stats.InFlight.TryRemove(_start.RequestId, out _);
         _start.Stats.RequestActorStopped();
         if (_options.Blocking)
@@ -168,7 +169,7 @@ public sealed partial class RequestActor : ActorBase
         _start = null!;
         _options = null!;
         _status = null!;
-        _input = null!;
+        _body = null;
         _environ = null;
         _app = null!;
         _sender = null!;
@@ -192,11 +193,12 @@ public sealed partial class RequestActor : ActorBase
         start.Stats.InFlight[start.RequestId] = _status;
         _access = start.Logs.Access?.Begin(start.Head, start.RequestId);
         start.Stats.Metrics.RequestStarted(_status, start.Endpoints.UrlScheme);
-        _input = new StreamedRequestInput(start.Seq, start.Stage, start.Head.HasBody, start.Aborted.Token, allowsSyncReads: _options.Blocking || _options.Prebuffer);
+        var allowsSyncReads = _options.Blocking || _options.Prebuffer;
+        _body = start.Head.HasBody ? new StreamedRequestInput(start.Seq, start.Stage, hasBody: true, start.Aborted.Token, allowsSyncReads) : null;
         var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
         var environ = EnvironFactory.Create(
             start.Head,
-            _input,
+            _body ?? (RequestInput)new NoRequestBody(start.Aborted.Token, allowsSyncReads),
             new ErrorLogWriter(start.Logs.App, start.RequestId),
             start.Aborted.Token,
             start.RequestId,
@@ -228,7 +230,7 @@ public sealed partial class RequestActor : ActorBase
                 return;
             }
             _status.Enter("pre-buffering", "request body");
-            _prebuffered = _input.PrebufferAsync(_options.PrebufferLimit);
+            _prebuffered = _body!.PrebufferAsync(_options.PrebufferLimit);
             if (!_prebuffered.IsCompleted)
             {
                 Suspend(_prebuffered);
@@ -345,7 +347,7 @@ public sealed partial class RequestActor : ActorBase
     private void Suspend(Task future)
     {
         _phase = RequestPhase.Suspended;
-        _suspension.Begin(future, _input);
+        _suspension.Begin(future, _body);
         _status.Enter("suspended", Describe(future));
         _access?.SuspendBegan();
         if (_options.SuspendTimeout > TimeSpan.Zero)
@@ -369,7 +371,7 @@ public sealed partial class RequestActor : ActorBase
             TimeOut("suspend timeout", _options.SuspendTimeout);
     }
 
-    private string Describe(Task future) => _input.IsPendingRead(future) ? "request body" : FutureKind.Of(future) ?? "future";
+    private string Describe(Task future) => _body?.IsPendingRead(future) == true ? "request body" : FutureKind.Of(future) ?? "future";
 
     private void BackOff()
     {
@@ -401,7 +403,7 @@ public sealed partial class RequestActor : ActorBase
     private void Send(bool final)
     {
         _status.AddBytesOut(_app.Response.PendingBytes);
-        _status.SetBytesIn(_input.BytesRead);
+        _status.SetBytesIn(_body?.BytesRead ?? 0);
         _sender.Send(_app.Response, final);
     }
 
@@ -457,7 +459,7 @@ public sealed partial class RequestActor : ActorBase
         _phase = RequestPhase.Ended;
         _outcome = RequestOutcome.TimedOut;
         // Waiting for the client's body is the client's fault (408, and the rest of it is not read); anything else is ours (504).
-        var clientsFault = _input.AwaitsClient;
+        var clientsFault = _body?.AwaitsClient == true;
         RequestLog.TimedOut(_start.Logs.Request, _start.RequestId, _start.Head.Method, _start.Head.Target, what, limit,
             clientsFault ? " waiting for the request body" : "");
         CancelAborted();

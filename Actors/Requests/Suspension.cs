@@ -18,13 +18,13 @@ internal sealed class Suspension(IActorRef request)
     /// <summary>When the current suspension began (<see cref="Environment.TickCount64"/>).</summary>
     public long Since { get; private set; }
 
-    public void Begin(Task future, StreamedRequestInput input)
+    public void Begin(Task future, StreamedRequestInput? body)
     {
         Future = future;
         Since = Environment.TickCount64;
         var signal = _signal ??= new ResumeSignal(request);
         signal.Arm(++_generation, future);
-        if (input.NotifyWhenDone(future, signal.Fire))
+        if (body?.NotifyWhenDone(future, signal.Fire) == true)
             return;
         future.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(signal.Fire);
     }
