@@ -15,14 +15,14 @@ public static class HeadParser
 
     /// <param name="head">The head up to and including the CRLF of its blank line.</param>
     /// <param name="limits">What the head may hold.</param>
-    /// <param name="strings">The connection's strings of its last head, reused where this one has the same bytes; null: new strings.</param>
-    public static RequestHead Parse(ReadOnlySpan<byte> head, HttpLimits limits, HeadStrings? strings = null)
+    /// <param name="previous">The connection's previous head, whose strings are reused where this one has the same bytes (see <see cref="HeadStrings"/>).</param>
+    public static RequestHead Parse(ReadOnlySpan<byte> head, HttpLimits limits, RequestHead? previous = null)
     {
-        strings ??= new HeadStrings();
+        var previousHeaders = previous?.Headers as KeyValuePair<string, string>[];
         var lineEnd = head.IndexOf("\r\n"u8);
         if (lineEnd > limits.MaxRequestLine)
             throw new RequestRejectedException(RequestRejectionReason.RequestLineTooLong, limits.MaxRequestLine);
-        var (method, target, minor) = ParseRequestLine(head[..lineEnd], strings);
+        var (method, target, minor) = ParseRequestLine(head[..lineEnd], previous);
 
         // Sized to the field lines (the request line and the blank line end in CRLF too): no list to grow.
         var headers = new KeyValuePair<string, string>[Math.Max(0, head.Count("\r\n"u8) - 2)];
@@ -44,7 +44,7 @@ public static class HeadParser
                 throw new RequestRejectedException(RequestRejectionReason.HeadersTooLarge, limits.MaxHeadersSize);
             if (++fields.Count > limits.MaxHeaderCount)
                 throw new RequestRejectedException(RequestRejectionReason.TooManyHeaders, limits.MaxHeaderCount);
-            var (name, value) = ParseField(line, fields.Count - 1, strings);
+            var (name, value) = ParseField(line, kept, previousHeaders);
             fields.Note(name, value);
             // Names with '_' would collide with '-' in HTTP_* environ keys: drop them, as WSGI servers do.
             if (!name.Contains('_'))
@@ -53,14 +53,14 @@ public static class HeadParser
         if (kept < headers.Length)
             Array.Resize(ref headers, kept);
 
-        return Assemble(method, target, minor, headers, ref fields, limits, strings);
+        return Assemble(method, target, minor, headers, ref fields, limits, previous);
     }
 
     /// <summary>Parses one header or trailer field line: <c>name ":" OWS value OWS</c>.</summary>
     public static (string Name, string Value) ParseField(ReadOnlySpan<byte> line) => ParseField(line, 0, null);
 
-    /// <summary>Parses field line <paramref name="index"/> of a head, its strings reused from <paramref name="strings"/> where they can be.</summary>
-    private static (string Name, string Value) ParseField(ReadOnlySpan<byte> line, int index, HeadStrings? strings)
+    /// <summary>Parses the field line that would be header <paramref name="index"/>, its strings reused from <paramref name="previous"/> where they can be.</summary>
+    private static (string Name, string Value) ParseField(ReadOnlySpan<byte> line, int index, KeyValuePair<string, string>[]? previous)
     {
         if (line.Length > 0 && HttpSyntax.IsWhitespace(line[0]))
             throw new RequestRejectedException(RequestRejectionReason.ObsoleteLineFolding);
@@ -83,12 +83,10 @@ public static class HeadParser
             if (!HttpSyntax.IsFieldValue(b))
                 throw new RequestRejectedException(RequestRejectionReason.InvalidHeaderValue);
         }
-        return strings is null
-            ? (Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value))
-            : (strings.Name(index, name), strings.Value(index, value));
+        return (HeadStrings.Name(index, name, previous), HeadStrings.Value(index, value, previous));
     }
 
-    private static (string Method, string Target, int Minor) ParseRequestLine(ReadOnlySpan<byte> line, HeadStrings strings)
+    private static (string Method, string Target, int Minor) ParseRequestLine(ReadOnlySpan<byte> line, RequestHead? previous)
     {
         var firstSpace = line.IndexOf((byte)' ');
         if (firstSpace <= 0)
@@ -118,7 +116,7 @@ public static class HeadParser
             throw new RequestRejectedException(RequestRejectionReason.UnsupportedVersion);
 
         var methodText = HeadStrings.Method(method);
-        var targetText = strings.Target(target);
+        var targetText = HeadStrings.Target(target, previous);
         CheckTargetForm(methodText, targetText);
         return (methodText, targetText, version[7] == '0' ? 0 : 1);
     }
@@ -162,7 +160,7 @@ public static class HeadParser
     }
 
     private static RequestHead Assemble(
-        string method, string target, int minor, KeyValuePair<string, string>[] headers, ref FieldFacts fields, HttpLimits limits, HeadStrings strings)
+        string method, string target, int minor, KeyValuePair<string, string>[] headers, ref FieldFacts fields, HttpLimits limits, RequestHead? previous)
     {
         if (fields.HostCount > 1)
             throw new RequestRejectedException(RequestRejectionReason.DuplicateHost);
@@ -203,7 +201,7 @@ public static class HeadParser
             framing = BodyFraming.ContentLength;
         }
 
-        var (path, query) = strings.Split(target);
+        var (path, query) = HeadStrings.Split(target, previous);
         var keepAlive = minor == 1 ? !fields.ConnectionClose : fields.ConnectionKeepAlive && !fields.ConnectionClose;
         return new RequestHead
         {

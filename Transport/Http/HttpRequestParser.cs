@@ -58,7 +58,8 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
         private readonly HttpRequestParser _stage;
         private readonly HttpLimits _limits;
         private readonly TimeoutTable _timeouts;
-        private readonly HeadStrings _strings = new();
+        // Its strings are reused by the next head where the bytes are the same (HeadStrings).
+        private RequestHead? _previousHead;
         // Runs from a head's first byte to its last: a slow client cannot hold the connection with a head that never ends.
         private PhaseTimeout? _headTimeout;
         private ReadOnlyMemory<byte> _input;
@@ -185,7 +186,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                 var end = FindHeadEnd(_input.Span, 0);
                 if (end >= 0)
                 {
-                    var head = HeadParser.Parse(_input.Span[..end], _limits, _strings);
+                    var head = _previousHead = HeadParser.Parse(_input.Span[..end], _limits, _previousHead);
                     _input = _input[end..];
                     return StartRequest(head);
                 }
@@ -205,7 +206,7 @@ public sealed class HttpRequestParser : GraphStage<FlowShape<ReadOnlyMemory<byte
                 _input = default;
                 return null;
             }
-            var parsed = HeadParser.Parse(whole[..headEnd], _limits, _strings);
+            var parsed = _previousHead = HeadParser.Parse(whole[..headEnd], _limits, _previousHead);
             _input = _input[(headEnd - before)..];
             _accumulatedLength = 0;
             return StartRequest(parsed);
