@@ -1,4 +1,3 @@
-using System.Text;
 using Resume.Http;
 
 namespace Resume.Transport.Http;
