@@ -151,6 +151,17 @@ public sealed partial class DeployManifestsSpec
     }
 
     [Fact]
+    public void The_image_and_the_systemd_unit_give_the_shared_array_pool_room_for_a_small_machines_connections()
+    {
+        const string Pool = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+        var image = _dockerfile.Instructions.Where(i => i.Keyword == "ENV").Select(i => i.Arguments).Single(a => a.StartsWith(Pool + "=", StringComparison.Ordinal));
+        var unit = SystemdUnit.Parse(RepositoryRoot.Read("deploy/systemd/resume.service"))["Service", "Environment"];
+
+        Assert.True(int.Parse(image[(Pool.Length + 1)..], CultureInfo.InvariantCulture) >= 256, image);
+        Assert.Equal(image, unit);
+    }
+
+    [Fact]
     public void The_systemd_unit_waits_for_notify_stops_with_SIGTERM_within_the_drain_budget_and_does_not_restart_a_configuration_error()
     {
         var unit = SystemdUnit.Parse(RepositoryRoot.Read("deploy/systemd/resume.service"));
