@@ -177,5 +177,12 @@ public sealed class RequestBodySpec(ITestOutputHelper output) : ServerSpec(outpu
         await client.SendAsync("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\n");
         await client.ReadResponseAsync();
         Assert.Contains("register the app as blocking or pre-buffered", error);
+
+        // A request without a body has another input (NoRequestBody), under the same rule.
+        error = null;
+        await using var second = await RawHttpClient.ConnectAsync(server.Endpoint);
+        await second.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        await second.ReadResponseAsync();
+        Assert.Contains("register the app as blocking or pre-buffered", error);
     }
 }

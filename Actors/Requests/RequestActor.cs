@@ -194,7 +194,7 @@ public sealed partial class RequestActor : ActorBase
         _access = start.Logs.Access?.Begin(start.Head, start.RequestId);
         start.Stats.Metrics.RequestStarted(_status, start.Endpoints.UrlScheme);
         var allowsSyncReads = _options.Blocking || _options.Prebuffer;
-        _body = start.Head.HasBody ? new StreamedRequestInput(start.Seq, start.Stage, hasBody: true, start.Aborted.Token, allowsSyncReads) : null;
+        _body = start.Head.HasBody ? new StreamedRequestInput(start.Seq, start.Stage, start.Aborted.Token, allowsSyncReads) : null;
         var asyncTimeout = _options.SuspendTimeout > TimeSpan.Zero ? _options.SuspendTimeout : TimeSpan.FromMinutes(5);
         var environ = EnvironFactory.Create(
             start.Head,

@@ -6,8 +6,9 @@ using Resume.Transport.Http;
 namespace Resume.Actors.Requests;
 
 /// <summary>
-/// The request body read on demand: a read with nothing buffered asks the connection stage for one
-/// more piece and returns a future that the piece completes. Pieces arrive on the stream's thread
+/// The body of a request that has one (a request without gets a <see cref="NoRequestBody"/>), read on
+/// demand: a read with nothing buffered asks the connection stage for one more piece and returns a
+/// future that the piece completes. Pieces arrive on the stream's thread
 /// (see <see cref="IBodyReceiver"/>), so a blocking app may wait on a read synchronously. A read
 /// cancelled by the app's own token ends at once; the piece asked for it is kept for the next read.
 /// </summary>
@@ -25,12 +26,11 @@ internal sealed class StreamedRequestInput : RequestInput, IBodyReceiver
     private int _pendingMax;
     private Action? _onPendingDone;
 
-    public StreamedRequestInput(long seq, IActorRef stage, bool hasBody, CancellationToken aborted, bool allowsSyncReads)
+    public StreamedRequestInput(long seq, IActorRef stage, CancellationToken aborted, bool allowsSyncReads)
         : base(aborted, allowsSyncReads)
     {
         _seq = seq;
         _stage = stage;
-        _ended = !hasBody;
     }
 
     /// <summary>The body bytes handed to the app so far.</summary>
