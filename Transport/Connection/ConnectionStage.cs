@@ -2,9 +2,8 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Resume.Transport.Http;
-using Resume.Transport.Timeouts;
-
 using Resume.Transport.Sockets;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Connection;
 

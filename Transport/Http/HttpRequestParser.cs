@@ -1,8 +1,7 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
-using Resume.Transport.Timeouts;
-
 using Resume.Transport.Sockets;
+using Resume.Transport.Timeouts;
 
 namespace Resume.Transport.Http;
 

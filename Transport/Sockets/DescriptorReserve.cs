@@ -5,8 +5,8 @@ namespace Resume.Transport.Sockets;
 /// <summary>
 /// A few file descriptors held open (on /dev/null) to give back when the process runs out: the
 /// runtime needs descriptors of its own to start a thread (a new thread opens a few files and a pipe
-/// as it starts) or load an assembly, and when it finds none it aborts the process ("Out of memory", or PAL_SEHException;
-/// measured: the thread pool starting a worker 10–30 s into an exhaustion). Released when an accept
+/// as it starts) or load an assembly, and when it finds none it aborts the process ("Out of memory",
+/// or PAL_SEHException; measured: the thread pool starting a worker 10–30 s into an exhaustion). Released when an accept
 /// meets EMFILE, and taken again before accepting resumes, so accepting always leaves that much room.
 /// Nothing is held where there is no /dev/null.
 /// </summary>
