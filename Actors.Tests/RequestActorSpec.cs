@@ -183,8 +183,8 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var request = StartRequest(App, stage, parent: TestActor);
 
         Assert.True((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsFinal);
-        // Answered in full, the actor goes back to its connection (here the test actor) instead of stopping.
-        Assert.Equal(request, (await ExpectMsgAsync<RequestActor.Finished>(Dilated(TimeSpan.FromSeconds(5)))).Request);
+        // Answered in full, the actor goes back to its connection (its idle actors) instead of stopping.
+        await ExpectIdleAsync(stage, request);
         Assert.Equal(1, disposed);
         Assert.Equal(0, _stats.RequestActors);
 
@@ -193,7 +193,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         StartRequest(App, stage, seq: 1, actor: request);
         var second = await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
         Assert.Equal((1L, true, "body"), (second.Seq, second.IsFinal, Text(second)));
-        Assert.Equal(request, (await ExpectMsgAsync<RequestActor.Finished>(Dilated(TimeSpan.FromSeconds(5)))).Request);
+        await ExpectIdleAsync(stage, request);
         Assert.Equal(2, disposed);
     }
 
@@ -212,7 +212,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         Assert.True((await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)))).IsFinal);
         // No later request comes on that connection: the actor stops, and does not go back to it.
         await ExpectTerminatedAsync(request, Dilated(TimeSpan.FromSeconds(5)));
-        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.False(_connections[stage.Ref].IdleRequests.TryTake(out _));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         var options = TestServers.Settings.DefaultAppOptions with { Deadline = TimeSpan.FromMilliseconds(300) };
         var request = StartRequest(App, stage, options: options, parent: TestActor);
         await stage.ExpectMsgAsync<ResponseOut>(Dilated(TimeSpan.FromSeconds(5)));
-        await ExpectMsgAsync<RequestActor.Finished>(Dilated(TimeSpan.FromSeconds(5)));
+        await ExpectIdleAsync(stage, request);
 
         // The second request waits past the first one's deadline but not its own.
         StartRequest(App, stage, seq: 1, options: options with { Deadline = TimeSpan.FromSeconds(30) }, actor: request);
@@ -418,6 +418,19 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
 
     private ICancelable? _ticking;
 
+    private readonly Dictionary<IActorRef, ConnectionContext> _connections = [];
+
+    /// <summary>Waits until <paramref name="request"/> is back among its connection's idle actors (and takes it from there).</summary>
+    private async Task ExpectIdleAsync(TestProbe stage, IActorRef request)
+    {
+        var idle = _connections[stage.Ref].IdleRequests;
+        await AwaitAssertAsync(() =>
+        {
+            Assert.True(idle.TryTake(out var taken), "the actor is not back at its connection");
+            Assert.Equal(request, taken);
+        }, Dilated(TimeSpan.FromSeconds(5)));
+    }
+
     /// <summary>Starts a request on a new actor (a child of <paramref name="parent"/>, else top-level), or on <paramref name="actor"/> if given.</summary>
     private IActorRef StartRequest(App app, TestProbe stage, string request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n", AppOptions? options = null,
         long seq = 0, IActorRef? parent = null, IActorRef? actor = null)
@@ -427,11 +440,16 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         _ticking ??= Sys.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_timeouts.Tick, _timeouts.Tick, () => _timeouts.Check(Environment.TickCount64));
         var props = options.Blocking ? RequestActor.BlockingProps : RequestActor.Props;
         actor ??= parent is null ? Sys.ActorOf(props) : ChildActorOf(props);
-        var connection = new ConnectionContext(
-            stage.Ref, ConnectionEndpoints.Unknown, TestServers.Settings.Request, _stats, TestServers.Executor, _timeouts,
-            ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
-            CancellationToken.None,
-            ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging)));
+        // One context per stage, as a connection has: its requests share it (and its idle actors).
+        if (!_connections.TryGetValue(stage.Ref, out var connection))
+        {
+            connection = new ConnectionContext(
+                stage.Ref, ConnectionEndpoints.Unknown, TestServers.Settings.Request, _stats, TestServers.Executor, _timeouts,
+                ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
+                CancellationToken.None,
+                ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging)));
+            _connections[stage.Ref] = connection;
+        }
         actor.Tell(new RequestActor.Start(new AppRoute("test", app, options), head, seq, $"test-{seq}", new CancellationTokenSource(), connection));
         return actor;
     }

@@ -27,4 +27,7 @@ public sealed record ConnectionContext(
 {
     /// <summary><c>environ.Async</c>'s timeouts, on <see cref="Timeouts"/>.</summary>
     internal TimeoutScheduler AsyncTimeouts { get; } = new TableTimeoutScheduler(Timeouts);
+
+    /// <summary>The request actors that wait for this connection's next request.</summary>
+    internal IdleRequestActors IdleRequests { get; } = new();
 }

@@ -13,7 +13,7 @@ namespace Resume.Actors.Requests;
 /// <summary>The messages a <see cref="RequestActor"/> handles or sends.</summary>
 public sealed partial class RequestActor
 {
-    /// <summary>Starts a request: sent right after the actor is created, or when it is idle again (see <see cref="Finished"/>).</summary>
+    /// <summary>Starts a request: sent right after the actor is created, or when it is idle again (see <see cref="IdleRequestActors"/>).</summary>
     /// <param name="Aborted">Cancelled when the client goes away or the request times out; the connection may cancel it first.</param>
     /// <param name="Connection">What the connection's requests share.</param>
     public sealed record Start(
@@ -90,10 +90,4 @@ public sealed partial class RequestActor
 
     /// <summary>The deadline of the request numbered <paramref name="Seq"/> on its connection passed.</summary>
     private sealed record DeadlinePassed(long Seq) : IDeadLetterSuppression;
-
-    /// <summary>
-    /// To the connection: this actor answered its request in full and may serve another one there
-    /// (sent instead of stopping; see <see cref="Finish"/>).
-    /// </summary>
-    public sealed record Finished(IActorRef Request) : IDeadLetterSuppression;
 }

@@ -158,7 +158,7 @@ public sealed partial class RequestActor : ActorBase
 
     /// <summary>
     /// A request answered in full on a connection that stays open: this actor ends it and goes back to
-    /// its connection to serve a later request there (<see cref="Finished"/>), rather than stopping.
+    /// its connection to serve a later request there (<see cref="IdleRequestActors"/>), rather than stopping.
     /// Creating, stopping and reaping a child cost Akka about a third of a pipelined request's CPU;
     /// every request in flight still has an actor of its own. Messages of the request that ended are
     /// told apart by its sequence number, or by the phase they expect.
@@ -166,6 +166,7 @@ public sealed partial class RequestActor : ActorBase
     private void Finish()
     {
         EndRequest();
+        var idle = _start.Connection.IdleRequests;
         _start = null!;
         _options = null!;
         _status = null!;
@@ -181,7 +182,7 @@ public sealed partial class RequestActor : ActorBase
         _continueTimer = null;
         _backOff = default;
         _phase = RequestPhase.Starting;
-        Context.Parent.Tell(new Finished(Self));
+        idle.Add(Self);
     }
 
     private void Begin(Start start)

@@ -33,9 +33,6 @@ public sealed class ConnectionActor : ActorBase
     // Only blocking requests are tracked: their Aborted must be cancelled from here, since their
     // own thread may be blocked. Every other request learns of a disconnect when this actor stops.
     private Dictionary<IActorRef, CancellationTokenSource>? _blocking;
-    // Request actors that answered their request and wait for the next one here (see RequestActor.Finished):
-    // at most max-pipelined of them, as no more are ever in flight at once.
-    private Stack<IActorRef>? _idle;
     private Start _start = null!;
     private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
     // What this connection's requests share: made with the first, once the endpoints are known.
@@ -131,12 +128,6 @@ public sealed class ConnectionActor : ActorBase
                 return true;
             case RequestArrived arrived:
                 OnRequest(arrived);
-                return true;
-            case RequestActor.Finished finished:
-                if (_streamEnded || _draining)
-                    Context.Stop(finished.Request);
-                else
-                    (_idle ??= new Stack<IActorRef>()).Push(finished.Request);
                 return true;
             case RequestActor.BlockingRequestEnded ended:
                 _blocking?.Remove(ended.Request);
@@ -323,16 +314,16 @@ public sealed class ConnectionActor : ActorBase
             // connection. Growing it once, here, ends that.
             Context.BecomeStacked(Receive);
         }
-        var route = _start.Apps.Resolve(arrived.Head);
-        var request = route.Options.Blocking ? Context.ActorOf(RequestActor.BlockingProps)
-            : _idle is { Count: > 0 } ? _idle.Pop()
-            : Context.ActorOf(RequestActor.Props);
-        var aborted = new CancellationTokenSource();
         if (_requestContext is null || !ReferenceEquals(_requestContext.Stage, Sender))
         {
             _requestContext = new ConnectionContext(
                 Sender, _endpoints, _start.Settings.Request, _start.Stats, _start.Executor, _start.Host.Timeouts, _start.Cluster, _start.Stopping, _start.Logs);
         }
+        var route = _start.Apps.Resolve(arrived.Head);
+        var request = route.Options.Blocking ? Context.ActorOf(RequestActor.BlockingProps)
+            : _requestContext.IdleRequests.TryTake(out var idle) ? idle
+            : Context.ActorOf(RequestActor.Props);
+        var aborted = new CancellationTokenSource();
         request.Tell(new RequestActor.Start(route, arrived.Head, arrived.Seq, $"{_start.ConnectionId}-{arrived.Seq}", aborted, _requestContext));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
