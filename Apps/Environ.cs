@@ -28,14 +28,14 @@ public sealed class Environ : EnvironDictionary
         Headers = headers;
         Aborted = aborted;
         RequestId = requestId;
-        this["wsgi.version"] = new[] { 1, 0 };
-        this[CgiKeys.UrlScheme] = "http";
-        this["wsgi.input"] = input;
-        this["wsgi.errors"] = errors;
-        this["wsgi.multithread"] = True;
-        this["wsgi.multiprocess"] = False;
-        this["wsgi.run_once"] = False;
-        this[CgiKeys.ScriptName] = "";
+        AddNew("wsgi.version", new[] { 1, 0 });
+        AddNew(CgiKeys.UrlScheme, "http");
+        AddNew("wsgi.input", input);
+        AddNew("wsgi.errors", errors);
+        AddNew("wsgi.multithread", True);
+        AddNew("wsgi.multiprocess", False);
+        AddNew("wsgi.run_once", False);
+        AddNew(CgiKeys.ScriptName, "");
         AddHeaderKeys(headers);
     }
 
@@ -58,10 +58,10 @@ public sealed class Environ : EnvironDictionary
     public RequestInput Input => (RequestInput)this["wsgi.input"];
 
     /// <summary>Runs blocking or CPU-heavy work off the actor threads; yield the future it returns.</summary>
-    public Executor Executor { get => (Executor)this["resume.executor"]; init => this["resume.executor"] = value; }
+    public Executor Executor { get => (Executor)this["resume.executor"]; init => AddNew("resume.executor", value); }
 
     /// <summary>Outgoing I/O as futures with timeouts, cancelled when the request is aborted.</summary>
-    public AsyncFacade Async { get => (AsyncFacade)this["resume.async"]; init => this["resume.async"] = value; }
+    public AsyncFacade Async { get => (AsyncFacade)this["resume.async"]; init => AddNew("resume.async", value); }
 
     public TextWriter Errors => (TextWriter)this["wsgi.errors"];
 
@@ -144,11 +144,19 @@ public sealed class Environ : EnvironDictionary
                 continue;
             }
             var key = HeaderKeys.For(name);
-            this[key] = TryGetValue(key, out var earlier)
-                ? earlier + (key == "HTTP_COOKIE" ? "; " : ", ") + value
-                : value;
+            var at = IndexOf(key);
+            if (at < 0)
+                AddNew(key, value);
+            else
+                SetValueAt(at, ValueAt(at) + (key == "HTTP_COOKIE" ? "; " : ", ") + value);
         }
     }
+
+    /// <summary>
+    /// Adds one of the keys the server sets as it builds the environ, which it knows are not there yet
+    /// (no header makes them): without a scan for each.
+    /// </summary>
+    internal void AddServerKey(string key, object value) => AddNew(key, value);
 
     /// <summary>The CGI key names.</summary>
     public static class CgiKeys

@@ -19,23 +19,24 @@ internal static class EnvironFactory
             Async = async,
             ClusterBackend = cluster,
             Stopping = stopping,
-            [Environ.CgiKeys.RequestMethod] = head.Method,
-            [Environ.CgiKeys.PathInfo] = RequestTarget.PercentDecode(head.Path),
-            [Environ.CgiKeys.QueryString] = head.Query,
-            [Environ.CgiKeys.RawUri] = head.Target,
-            [Environ.CgiKeys.RawPath] = head.Path,
-            [Environ.CgiKeys.ServerProtocol] = head.Protocol,
-            [Environ.CgiKeys.RemoteAddr] = endpoints.RemoteAddr,
-            [Environ.CgiKeys.RemotePort] = endpoints.RemotePort,
             UrlScheme = endpoints.UrlScheme,
         };
+        // Keys no header makes (headers become HTTP_* and CONTENT_TYPE; Content-Length is skipped), each set once here.
+        environ.AddServerKey(Environ.CgiKeys.RequestMethod, head.Method);
+        environ.AddServerKey(Environ.CgiKeys.PathInfo, RequestTarget.PercentDecode(head.Path));
+        environ.AddServerKey(Environ.CgiKeys.QueryString, head.Query);
+        environ.AddServerKey(Environ.CgiKeys.RawUri, head.Target);
+        environ.AddServerKey(Environ.CgiKeys.RawPath, head.Path);
+        environ.AddServerKey(Environ.CgiKeys.ServerProtocol, head.Protocol);
+        environ.AddServerKey(Environ.CgiKeys.RemoteAddr, endpoints.RemoteAddr);
+        environ.AddServerKey(Environ.CgiKeys.RemotePort, endpoints.RemotePort);
+        var (name, port) = SplitAuthority(head.Authority);
+        environ.AddServerKey(Environ.CgiKeys.ServerName, name.Length > 0 ? name : endpoints.LocalAddr);
+        environ.AddServerKey(Environ.CgiKeys.ServerPort, port.Length > 0 ? port : endpoints.LocalPort);
+        if (head.Framing == BodyFraming.ContentLength)
+            environ.AddServerKey(Environ.CgiKeys.ContentLength, head.ContentLength.ToString(CultureInfo.InvariantCulture));
         if (endpoints.TrustedPeer is { } trusted)
             ApplyForwarded(environ, head, trusted, endpoints.RemotePort);
-        var (name, port) = SplitAuthority(head.Authority);
-        environ[Environ.CgiKeys.ServerName] = name.Length > 0 ? name : endpoints.LocalAddr;
-        environ[Environ.CgiKeys.ServerPort] = port.Length > 0 ? port : endpoints.LocalPort;
-        if (head.Framing == BodyFraming.ContentLength)
-            environ[Environ.CgiKeys.ContentLength] = head.ContentLength.ToString(CultureInfo.InvariantCulture);
         return environ;
     }
 
