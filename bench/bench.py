@@ -147,6 +147,10 @@ class Server:
         # The https scenario's load goes to a second, TLS, listener; the plain one answers the start probe.
         self.https_port = None
         env = dict(os.environ, DOTNET_gcServer="1", ASPNETCORE_ENVIRONMENT="Production")
+        # As the container image and the systemd unit run Resume: on one core the shared array pool
+        # keeps too few arrays (README, performance). Kestrel's SslStream draws on the same pool, so
+        # both .NET servers get it.
+        env["DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION"] = "256"
         if scenario == "todo":
             env["TODO_DB"] = TODO_DB
         if scenario == "scale-out":
