@@ -6,9 +6,10 @@ namespace Resume.Actors.Requests;
 /// <summary>
 /// A connection's request actors that answered their request in full and wait for a later one (see
 /// <see cref="RequestActor"/>'s Finish). Each puts itself here as its request ends, where it told
-/// its connection with a message before: one message fewer per request. The connection takes one for its next request. Request actors and their
-/// connection run on different threads, hence the lock; it is never contended for long, and never
-/// held while anything else runs. At most max-pipelined actors wait here, as no more are ever in
+/// its connection with a message before: one message fewer per request. The connection's stage
+/// (through its <c>RequestHandoff</c>) or the connection actor takes one for the next request. The
+/// actors, the stage and the connection run on different threads, hence the lock; it is never
+/// contended for long, and never held while anything else runs. At most max-pipelined actors wait here, as no more are ever in
 /// flight at once; an actor that stopped (the connection stops its children as it ends) is never
 /// taken again, as no request comes after that.
 /// </summary>

@@ -21,7 +21,8 @@ namespace Resume.Actors.Server;
 /// One TCP connection: has its stream (socket read → parse → <see cref="ConnectionStage"/> →
 /// render → socket write) run in a <see cref="ConnectionHost"/> — for HTTPS, once its TLS handshake
 /// is done, within the handshake timeout — and runs a <see cref="RequestActor"/>
-/// child per request in flight. When the stream's requests are over (<see cref="ConnectionEnded"/>)
+/// child per request in flight (a request that finds one of them idle goes to it from the stage
+/// directly: <see cref="RequestHandoff"/>). When the stream's requests are over (<see cref="ConnectionEnded"/>)
 /// every request still running stops (their iterators are disposed and their Aborted tokens fire if
 /// the client went away); the actor itself stops once the socket's last bytes are out too
 /// (<see cref="SocketClosed"/>), so a server draining waits for responses still being sent.
@@ -37,6 +38,8 @@ public sealed class ConnectionActor : ActorBase
     private ConnectionEndpoints _endpoints = ConnectionEndpoints.Unknown;
     // What this connection's requests share: made with the first, once the endpoints are known.
     private ConnectionContext? _requestContext;
+    // Gives the stage's requests to idle request actors past this actor (null until the stream runs).
+    private RequestHandoff? _handoff;
     private IActorRef? _stage;
     private bool _draining;
     private bool _retiring;
@@ -252,9 +255,10 @@ public sealed class ConnectionActor : ActorBase
         if (!trusted.IsEmpty && trusted.Contains(_endpoints.RemoteAddr))
             _endpoints = _endpoints with { TrustedPeer = trusted };
         var socket = _start.Socket;
+        _handoff = new RequestHandoff(_start.Apps, _start.ConnectionId);
         if (_start.Https is not { } https)
         {
-            _start.Host.Run(socket, Self);
+            _start.Host.Run(socket, Self, handoff: _handoff);
             return;
         }
         _endpoints = _endpoints with { UrlScheme = "https" };
@@ -274,7 +278,7 @@ public sealed class ConnectionActor : ActorBase
         RemoveSetupDeadline();
         if (done.Tls is { } tls && !_draining)
         {
-            _start.Host.Run(_start.Socket, Self, tls);
+            _start.Host.Run(_start.Socket, Self, tls, _handoff);
             return;
         }
         // Garbage, plain HTTP, a TLS version or cipher not served, a client that left or was too slow:
@@ -318,13 +322,15 @@ public sealed class ConnectionActor : ActorBase
         {
             _requestContext = new ConnectionContext(
                 Sender, _endpoints, _start.Settings.Request, _start.Stats, _start.Executor, _start.Host.Timeouts, _start.Cluster, _start.Stopping, _start.Logs);
+            if (_handoff is not null)
+                _handoff.Context = _requestContext;
         }
         var route = _start.Apps.Resolve(arrived.Head);
         var request = route.Options.Blocking ? Context.ActorOf(RequestActor.BlockingProps)
             : _requestContext.IdleRequests.TryTake(out var idle) ? idle
             : Context.ActorOf(RequestActor.Props);
         var aborted = new CancellationTokenSource();
-        request.Tell(new RequestActor.Start(route, arrived.Head, arrived.Seq, $"{_start.ConnectionId}-{arrived.Seq}", aborted, _requestContext));
+        request.Tell(new RequestActor.Start(route, arrived.Head, arrived.Seq, RequestHandoff.RequestId(_start.ConnectionId, arrived.Seq), aborted, _requestContext));
         if (route.Options.Blocking)
             (_blocking ??= [])[request] = aborted;
     }

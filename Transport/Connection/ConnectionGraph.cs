@@ -35,9 +35,10 @@ public sealed class ConnectionGraph
     /// <summary>
     /// Serves <paramref name="socket"/>, talking to <paramref name="connection"/> (told <see cref="ConnectionEnded"/>
     /// when the stream's requests are over and <see cref="SocketClosed"/> when its last bytes are out),
-    /// with its timeouts kept in <paramref name="timeouts"/>; through <paramref name="tls"/> for HTTPS.
+    /// with its timeouts kept in <paramref name="timeouts"/>; through <paramref name="tls"/> for HTTPS;
+    /// requests a free request actor can take go to it by <paramref name="handoff"/>, if given.
     /// </summary>
-    public void Run(Socket socket, TlsConnection? tls, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer) =>
+    public void Run(Socket socket, TlsConnection? tls, IActorRef connection, TimeoutTable timeouts, IMaterializer materializer, IRequestHandoff? handoff = null) =>
         materializer.Materialize(_fused.WithAttributes(
-            new Attributes(new SocketAttribute(socket, connection, tls), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection))));
+            new Attributes(new SocketAttribute(socket, connection, tls), new TimeoutsAttribute(timeouts), new ConnectionAttribute(connection, handoff))));
 }

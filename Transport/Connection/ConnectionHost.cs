@@ -22,7 +22,7 @@ public sealed class ConnectionHost
     // Connections handed to the host and not yet materialized. Every one is taken either by the
     // host (when it runs) or refused (once it has stopped): Run checks the state after queueing,
     // and the host's stop drains the queue after saying so.
-    private readonly ConcurrentQueue<(Socket Socket, TlsConnection? Tls, IActorRef Connection)> _waiting = new();
+    private readonly ConcurrentQueue<(Socket Socket, TlsConnection? Tls, IActorRef Connection, IRequestHandoff? Handoff)> _waiting = new();
     private volatile bool _stopped;
     private Action? _drain;
 
@@ -48,12 +48,13 @@ public sealed class ConnectionHost
 
     /// <summary>
     /// Serves <paramref name="socket"/> in this host, talking to <paramref name="connection"/>, through
-    /// <paramref name="tls"/> if given (HTTPS, its handshake done). If the host has stopped, the socket is
-    /// closed and <paramref name="connection"/> told the connection ended and its socket closed.
+    /// <paramref name="tls"/> if given (HTTPS, its handshake done), its requests given to free request
+    /// actors by <paramref name="handoff"/> if given. If the host has stopped, the socket is closed and
+    /// <paramref name="connection"/> told the connection ended and its socket closed.
     /// </summary>
-    public void Run(Socket socket, IActorRef connection, TlsConnection? tls = null)
+    public void Run(Socket socket, IActorRef connection, TlsConnection? tls = null, IRequestHandoff? handoff = null)
     {
-        _waiting.Enqueue((socket, tls, connection));
+        _waiting.Enqueue((socket, tls, connection, handoff));
         if (_stopped)
         {
             RefuseWaiting();
@@ -70,7 +71,7 @@ public sealed class ConnectionHost
         {
             try
             {
-                _graph.Run(waiting.Socket, waiting.Tls, waiting.Connection, Timeouts, subFusing);
+                _graph.Run(waiting.Socket, waiting.Tls, waiting.Connection, Timeouts, subFusing, waiting.Handoff);
             }
             catch (Exception e)
             {

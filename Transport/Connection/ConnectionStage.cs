@@ -38,6 +38,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private readonly ConnectionStage _stage;
         private readonly ConnectionSettings _settings;
         private readonly IActorRef _connection;
+        private readonly IRequestHandoff? _handoff;
         private readonly TimeoutTable _timeouts;
         private readonly ResponseOrder _order;
         private readonly RequestBodyGate _body;
@@ -57,12 +58,13 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private bool _clientDoneSending;
         private string _endReason = "closed";
 
-        public Logic(ConnectionStage stage, IActorRef connection, TimeoutTable timeouts)
+        public Logic(ConnectionStage stage, ConnectionAttribute connection, TimeoutTable timeouts)
             : base(inCount: 1, outCount: 1)
         {
             _stage = stage;
             _settings = stage.Settings;
-            _connection = connection;
+            _connection = connection.Connection;
+            _handoff = connection.Handoff;
             _timeouts = timeouts;
             _order = new ResponseOrder(_settings.MaxPipelined);
             _body = new RequestBodyGate(_settings.UnreadBodyDrainLimit);
@@ -188,7 +190,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         {
             _keepAlive!.Stop();
             var seq = _order.Admit();
-            _connection.Tell(new RequestArrived(head, seq), Self);
+            if (_handoff?.TryHandOff(head, seq, Self) != true)
+                _connection.Tell(new RequestArrived(head, seq), Self);
             if (head.HasBody)
             {
                 if (head.ExpectContinue)
