@@ -78,8 +78,11 @@ public sealed partial class AccessLogSpec(ITestOutputHelper output) : ServerSpec
         Assert.Equal(0, lines.Single(l => l.Method == "HEAD").Bytes);
         Assert.Equal(500, lines.Single(l => l.Target.StartsWith("/fail", StringComparison.Ordinal)).Status);
         var slept = lines.Single(l => l.Target == "/sleep");
-        // .NET's timers run on a coarse clock (4 ms ticks here) and may fire that much early.
-        Assert.True(slept.SuspendedMs >= SleepMs - 10, $"suspended {slept.SuspendedMs} ms");
+        // The delay starts as the app yields it, the mark as the actor takes it: a GC pause or a preempted
+        // thread between the two (14 ms seen in a loaded CI run) shortens what the mark sees, and .NET's
+        // timers run on a coarse clock (4 ms ticks here) too. Half the sleep still tells a measured
+        // suspension from none.
+        Assert.True(slept.SuspendedMs >= SleepMs / 2, $"suspended {slept.SuspendedMs} ms");
         Assert.Distinct(lines.Select(l => l.RequestId));
         Assert.Equal(0, server.Logs.Access!.Dropped);
     }
