@@ -78,9 +78,11 @@ public sealed class ClusterExitSpec(ITestOutputHelper output) : ServerSpec(outpu
             try
             {
                 var cluster = AkkaCluster.Get(seed.System);
+                // As long as the nodes' own join-timeout: two runtimes starting at once on a loaded CI
+                // machine had one node still joining after 40 s.
                 await AwaitAssertAsync(
                     () => Assert.Equal(3, cluster.State.Members.Count(m => m.Status == MemberStatus.Up)),
-                    Dilated(TimeSpan.FromSeconds(40)),
+                    Dilated(TimeSpan.FromSeconds(60)),
                     TimeSpan.FromMilliseconds(100));
 
                 cluster.Down(cluster.State.Members.Single(m => m.Address.Port == ports[0]).Address);
