@@ -58,10 +58,10 @@ public sealed class Environ : EnvironDictionary
     public RequestInput Input => (RequestInput)this["wsgi.input"];
 
     /// <summary>Runs blocking or CPU-heavy work off the actor threads; yield the future it returns.</summary>
-    public Executor Executor { get => (Executor)this["resume.executor"]; init => AddNew("resume.executor", value); }
+    public Executor Executor { get => (Executor)this["resume.executor"]; init => this["resume.executor"] = value; }
 
     /// <summary>Outgoing I/O as futures with timeouts, cancelled when the request is aborted.</summary>
-    public AsyncFacade Async { get => (AsyncFacade)this["resume.async"]; init => AddNew("resume.async", value); }
+    public AsyncFacade Async { get => (AsyncFacade)this["resume.async"]; init => this["resume.async"] = value; }
 
     public TextWriter Errors => (TextWriter)this["wsgi.errors"];
 

@@ -9,9 +9,9 @@ namespace Resume.Actors.Requests;
 /// its connection with a message before: one message fewer per request. The connection's stage
 /// (through its <c>RequestHandoff</c>) or the connection actor takes one for the next request. The
 /// actors, the stage and the connection run on different threads, hence the lock; it is never
-/// contended for long, and never held while anything else runs. At most max-pipelined actors wait here, as no more are ever in
-/// flight at once; an actor that stopped (the connection stops its children as it ends) is never
-/// taken again, as no request comes after that.
+/// contended for long, and never held while anything else runs. At most max-pipelined actors wait
+/// here, as no more are ever in flight at once; an actor that stopped (the connection stops its
+/// children as it ends) is never taken again, as no request comes after that.
 /// </summary>
 internal sealed class IdleRequestActors
 {
