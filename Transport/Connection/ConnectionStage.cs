@@ -45,7 +45,7 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         private readonly ExpectContinueGate _continue = new();
         private PhaseTimeout? _keepAlive;
         private RequestBodyRate? _bodyRate;
-        private StageActor? _self;
+        private StageInbox? _inbox;
 
         // How the connection ends: no more requests are read once one asks to close, the server
         // stops or input is refused; it closes after the response to _closeAfterSeq.
@@ -72,12 +72,13 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             SetHandler(stage.Out, this);
         }
 
-        private IActorRef Self => _self!.Ref;
+        private IActorRef Self => _inbox!;
+
 
         public override void PreStart()
         {
-            _self = GetStageActor(OnMessage);
-            _keepAlive = new PhaseTimeout(_timeouts, TimeoutReason.KeepAlive, _settings.KeepAliveTimeout, GetAsyncCallback(OnKeepAliveDeadline));
+            _inbox = new StageInbox(((ActorMaterializer)Materializer).System, GetAsyncCallback(OnInbox));
+            _keepAlive = new PhaseTimeout(_timeouts, TimeoutReason.KeepAlive, _settings.KeepAliveTimeout, () => Self.Tell(KeepAliveDeadlinePassed.Instance));
             _bodyRate = new RequestBodyRate(_settings.MinRequestBodyRate, _timeouts, () => GetAsyncCallback(OnBodyRateCheck));
             _connection.Tell(StageStarted.Instance, Self);
             OnIdle();
@@ -88,7 +89,8 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
         {
             _keepAlive?.Remove();
             _bodyRate?.Remove();
-            _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _self?.Ref ?? ActorRefs.NoSender);
+            _inbox?.Close();
+            _connection.Tell(new ConnectionEnded(_clientGone, _endReason), _inbox ?? ActorRefs.NoSender);
         }
 
         public void OnPush()
@@ -178,6 +180,12 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             CompleteStage();
         }
 
+        /// <summary>The table's tick says so through the inbox, which saves the connection an async callback of its own.</summary>
+        private sealed class KeepAliveDeadlinePassed
+        {
+            public static readonly KeepAliveDeadlinePassed Instance = new();
+        }
+
         private void OnKeepAliveDeadline()
         {
             if (!_keepAlive!.HasExpired())
@@ -226,12 +234,22 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
             }
         }
 
-        private void OnMessage((IActorRef Sender, object Message) envelope)
+        private void OnInbox()
         {
-            switch (envelope.Message)
+            while (_inbox!.TryTake(out var sender, out var message))
+            {
+                OnMessage(sender, message);
+                if (IsClosed(_stage.Out))
+                    return; // completed by that message: what follows would have gone to a stopped stage
+            }
+        }
+
+        private void OnMessage(IActorRef sender, object message)
+        {
+            switch (message)
             {
                 case ResponseOut part when _order.IsInFlight(part.Seq):
-                    _order.Hold(part, envelope.Sender);
+                    _order.Hold(part, sender);
                     TryPush();
                     break;
                 case ReadBody read:
@@ -239,6 +257,9 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
                     break;
                 case Retire:
                     OnRetire();
+                    break;
+                case KeepAliveDeadlinePassed:
+                    OnKeepAliveDeadline();
                     break;
                 case StopReading:
                     _readingStopped = true;
