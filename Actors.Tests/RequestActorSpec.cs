@@ -1,5 +1,3 @@
-using Resume.Actors.Cluster;
-using Resume.Actors.Logging;
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit;
@@ -443,11 +441,7 @@ public sealed class RequestActorSpec(ITestOutputHelper output) : ServerSpec(outp
         // One context per stage, as a connection has: its requests share it (and its idle actors).
         if (!_connections.TryGetValue(stage.Ref, out var connection))
         {
-            connection = new ConnectionContext(
-                stage.Ref, ConnectionEndpoints.Unknown, TestServers.Settings.Request, _stats, TestServers.Executor, _timeouts,
-                ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
-                CancellationToken.None,
-                ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging)));
+            connection = TestConnections.Context(Sys, stage.Ref, _stats, _timeouts);
             _connections[stage.Ref] = connection;
         }
         actor.Tell(new RequestActor.Start(new AppRoute("test", app, options), head, seq, $"test-{seq}", new CancellationTokenSource(), connection));

@@ -1,15 +1,11 @@
 using System.Text;
 using Akka.TestKit;
 using Resume.Actors.Apps;
-using Resume.Actors.Cluster;
-using Resume.Actors.Logging;
 using Resume.Actors.Requests;
 using Resume.Actors.Server;
-using Resume.Actors.Stats;
 using Resume.Actors.Tests.Support;
 using Resume.Apps;
 using Resume.Transport.Http;
-using Resume.Transport.Timeouts;
 using Xunit.Abstractions;
 
 namespace Resume.Actors.Tests;
@@ -71,9 +67,5 @@ public sealed class RequestHandoffSpec(ITestOutputHelper output) : ServerSpec(ou
         Assert.Equal(idle.Ref, still);
     }
 
-    private ConnectionContext ContextFor(TestProbe stage) =>
-        new(stage.Ref, ConnectionEndpoints.Unknown, TestServers.Settings.Request, new ServerStats(), TestServers.Executor, new TimeoutTable(TimeSpan.FromMilliseconds(10)),
-            ClusterServices.StartLocal(Sys, TestServers.Settings.Cluster, ClusterTypes.Resolve(TestServers.Settings.Cluster), TestServers.Executor, () => 0),
-            CancellationToken.None,
-            ResumeLogs.Create(ResumeLoggerFactories.For(Sys, TestServers.Settings.Logging)));
+    private ConnectionContext ContextFor(TestProbe stage) => TestConnections.Context(Sys, stage.Ref);
 }
