@@ -19,8 +19,9 @@ namespace Resume.Transport.Connection;
 /// that half-closes gets the responses to the requests it sent, then the connection closes
 /// (<see cref="ConnectionSettings.AbortOnClientFin"/> makes its FIN a disconnect instead).
 /// Each concern keeps its own state in its own class; this stage only routes between them. They are
-/// not stages of their own because requests address one stage actor for both their responses and
-/// their body reads, and a stage boundary per concern would add events per request on the hot path.
+/// not stages of their own because requests address one stage (its <see cref="StageInbox"/>) for
+/// both their responses and their body reads, and a stage boundary per concern would add events per
+/// request on the hot path.
 /// </summary>
 public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<FlowShape<RequestPart, ResponseOut>>
 {
