@@ -75,7 +75,6 @@ public sealed class ConnectionStage(ConnectionSettings settings) : GraphStage<Fl
 
         private IActorRef Self => _inbox!;
 
-
         public override void PreStart()
         {
             _inbox = new StageInbox(((ActorMaterializer)Materializer).System, GetAsyncCallback(OnInbox));
