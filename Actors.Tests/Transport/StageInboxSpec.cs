@@ -6,8 +6,8 @@ namespace Resume.Actors.Tests.Transport;
 /// <summary>
 /// The connection stage's inbox on its own, its wake-up driven by hand as the stage's async callback
 /// would: a burst of messages wakes the stage once, they come out in the order told with their
-/// senders, a message after the stage found the inbox empty wakes it again, and nothing is kept once
-/// the stage stopped.
+/// senders, a message after the stage found the inbox empty wakes it again (so senders on many
+/// threads lose none), and nothing is kept once the stage stopped.
 /// </summary>
 public sealed class StageInboxSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
@@ -70,6 +70,44 @@ public sealed class StageInboxSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             }
         }
         Assert.False(inbox.TryTake(out _, out _));
+    }
+
+    [Fact]
+    public async Task Senders_on_many_threads_lose_no_message_and_no_wake_up_and_each_keeps_its_order()
+    {
+        const int Senders = 4, PerSender = 20_000;
+        using var woken = new SemaphoreSlim(0);
+        var inbox = new StageInbox(Sys, () => woken.Release());
+        var probes = Enumerable.Range(0, Senders).Select(_ => CreateTestProbe().Ref).ToArray();
+        var seen = new int[Senders];
+        // The stage's side: after each wake-up, take until the inbox is empty, as ConnectionStage does.
+        var stage = Task.Run(async () =>
+        {
+            var taken = 0;
+            while (taken < Senders * PerSender)
+            {
+                Assert.True(await woken.WaitAsync(TimeSpan.FromSeconds(10)), $"no wake-up with {taken} messages taken");
+                while (inbox.TryTake(out var sender, out var message))
+                {
+                    var from = Array.IndexOf(probes, sender);
+                    Assert.Equal(seen[from]++, (int)message);
+                    taken++;
+                }
+            }
+        });
+        var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(() =>
+        {
+            for (var i = 0; i < PerSender; i++)
+            {
+                inbox.Tell(i, probes[s]);
+                // Now and then a pause, so that the stage empties the inbox and must be woken again.
+                if (i % 500 == 0)
+                    Thread.Sleep(1);
+            }
+        }));
+        await Task.WhenAll(senders);
+        await stage.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(seen, count => Assert.Equal(PerSender, count));
     }
 
     [Fact]
